@@ -1,0 +1,512 @@
+package org.jorchestrate.events;
+
+import java.lang.invoke.MethodHandles;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import org.jorchestrate.events.internal.Engine;
+import org.jorchestrate.events.internal.EngineConfig;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A registry of callbacks keyed by enum constants, and the engine that delivers emitted events to
+ * them asynchronously: the Java counterpart of PyOrchestrate's {@code EventManager}.
+ *
+ * <pre>{@code
+ * enum MyEvents { TASK_STARTED, TASK_COMPLETED }
+ *
+ * try (EventManager events = new EventManager()) {
+ *   events.registerEvent(MyEvents.TASK_STARTED,
+ *       e -> log.info("Task {} started at {}", e.get("task_name"), e.eventTime()));
+ *   events.emit(MyEvents.TASK_STARTED, "task_name", "data_processing");
+ * } // close() waits until every accepted emission was delivered
+ * }</pre>
+ *
+ * <h2>Events</h2>
+ *
+ * An event is identified by an enum constant, compared by identity: {@code AgentEvent.STARTED} and
+ * {@code OrchestratorEvent.STARTED} are different events. An emission carries named parameters,
+ * given as key/value pairs or a map, plus the {@code event_date} and {@code event_time} the manager
+ * adds (see {@link Event}). Every callback of one emission sees the same immutable {@link Event}.
+ *
+ * <h2>Delivery</h2>
+ *
+ * <ul>
+ *   <li><b>Asynchronous.</b> {@code emit} queues the event to every subscription registered for it
+ *       and returns; callbacks run on the manager's executor, never on the emitting thread (except
+ *       in {@linkplain Builder#synchronous() synchronous mode}). {@code emit} blocks only under
+ *       {@link OverflowPolicy#BLOCK}, while a subscription's queue is full.
+ *   <li><b>Ordering.</b> Each subscription receives the events emitted by one thread in emission
+ *       order, and its callbacks never run concurrently. Different subscriptions run in parallel and
+ *       in no defined order relative to each other; events emitted by different threads have no
+ *       defined order.
+ *   <li><b>Visibility.</b> Everything the emitting thread did before {@code emit} happens-before the
+ *       callbacks of that emission, and each callback happens-before the next one of its
+ *       subscription.
+ *   <li><b>Isolation.</b> A callback that throws (also an {@link Error}) is logged through SLF4J,
+ *       counted, and handed to the {@link ErrorHandler}; the other callbacks and the next events are
+ *       unaffected and no worker thread dies. A slow callback delays only its own subscription, up
+ *       to its queue's capacity.
+ *   <li><b>Nothing lost.</b> An emission is either refused (only after shutdown, with a warning) or
+ *       accepted, and then every subscription it was queued to gets it exactly once. Events are
+ *       dropped only under a dropping {@link OverflowPolicy}, which is never the default, or by a
+ *       shutdown that gave up after its grace period; every drop is counted on the {@link Emission}
+ *       and the {@link Subscription} and logged.
+ * </ul>
+ *
+ * <h2>Defaults</h2>
+ *
+ * {@code new EventManager()} runs callbacks on its own pool of daemon threads named {@code
+ * jorchestrate-events-N}, at most {@value #DEFAULT_MAX_WORKERS_CAP} and by default the number of
+ * processors plus 4 (Python's {@code ThreadPoolExecutor} rule), created on demand and retired after
+ * a minute idle. Each subscription queues up to {@value #DEFAULT_QUEUE_CAPACITY} events under
+ * {@link OverflowPolicy#BLOCK}. A shutdown waits at most 30 seconds. The manager registers itself
+ * with one process-wide JVM shutdown hook, which shuts down the managers still running when the JVM
+ * exits (the specification's {@code atexit}). See {@link Builder} for every setting.
+ *
+ * <h2>Lifecycle</h2>
+ *
+ * {@link #shutdown()} stops accepting emissions and returns once every accepted emission was
+ * delivered, or its grace period elapsed. After that, {@code emit} logs a warning naming the event
+ * and delivers nothing; it does not throw. All methods are thread-safe, and shutdown may race with
+ * emission: each emission is then either accepted and delivered, or refused.
+ */
+public final class EventManager implements AutoCloseable {
+
+  /** The default capacity of each subscription's queue, in events. */
+  public static final int DEFAULT_QUEUE_CAPACITY = 16_384;
+
+  /** The most worker threads the default pool gets when the count is not set. */
+  public static final int DEFAULT_MAX_WORKERS_CAP = 32;
+
+  private final Engine engine;
+
+  /** Creates a manager with the default settings described above. */
+  public EventManager() {
+    this(builder().config());
+  }
+
+  /**
+   * Creates a manager whose own pool has at most {@code maxWorkers} threads, as Python's {@code
+   * EventManager(max_workers=...)}.
+   *
+   * @param maxWorkers the most callbacks that run at the same time, at least 1
+   * @throws IllegalArgumentException if {@code maxWorkers} is less than 1
+   */
+  public EventManager(int maxWorkers) {
+    this(builder().workers(maxWorkers).config());
+  }
+
+  private EventManager(EngineConfig config) {
+    this.engine = Engine.start(config);
+  }
+
+  /**
+   * Returns a builder for a manager with settings other than the defaults.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Registers a callback for one event, the counterpart of Python's {@code register_event}.
+   *
+   * <p>The callback receives the emissions of {@code type} that start after this method returns. It
+   * may be registered any number of times; each registration is its own subscription. If the
+   * manager is shut down, a warning is logged and the returned subscription is inactive.
+   *
+   * @param type the event, an enum constant
+   * @param callback what to run for each event
+   * @return the subscription, to unsubscribe or monitor it
+   */
+  public Subscription registerEvent(Enum<?> type, EventCallback callback) {
+    Objects.requireNonNull(type, "type must not be null: pass the enum constant of the event");
+    Objects.requireNonNull(callback, "callback must not be null");
+    return engine.registerEvent(type, callback);
+  }
+
+  /**
+   * Registers a callback that receives every event emitted on this manager, whatever its type: for
+   * logging, history and bridges. It behaves like any other subscription (own queue, FIFO per
+   * emitting thread, isolation).
+   *
+   * @param callback what to run for each event
+   * @return the subscription
+   */
+  public Subscription registerAll(EventCallback callback) {
+    Objects.requireNonNull(callback, "callback must not be null");
+    return engine.registerAll(callback);
+  }
+
+  /**
+   * Registers every method of {@code listener} annotated with {@link OnEvent}, as one subscription:
+   * its methods never run concurrently with each other and see the events emitted by one thread in
+   * emission order. Parameters are bound as {@link OnEvent} describes, once, here.
+   *
+   * <p>To reach methods that are not public, the manager needs access to the listener's class. On
+   * the class path it always has it. For a class in a named module, either open its package to
+   * module {@code org.jorchestrate.events}, or call {@link #registerListener(Object,
+   * MethodHandles.Lookup)} with the module's own lookup.
+   *
+   * @param listener an object with at least one {@link OnEvent} method
+   * @return one subscription covering all its methods
+   * @throws IllegalArgumentException if the listener has no {@link OnEvent} method, names a constant
+   *     its enum does not have, has a parameter that cannot be bound, or a method that cannot be
+   *     accessed; the message says which method and how to fix it
+   */
+  public Subscription registerListener(Object listener) {
+    Objects.requireNonNull(listener, "listener must not be null");
+    return engine.registerListener(listener, null);
+  }
+
+  /**
+   * Like {@link #registerListener(Object)}, but reaches the listener's methods through the given
+   * lookup, for listeners in named modules that do not open their package: pass {@code
+   * MethodHandles.lookup()} from inside that module.
+   *
+   * @param listener an object with at least one {@link OnEvent} method
+   * @param lookup a lookup with access to the listener's methods
+   * @return one subscription covering all its methods
+   * @throws IllegalArgumentException as for {@link #registerListener(Object)}
+   */
+  public Subscription registerListener(Object listener, MethodHandles.Lookup lookup) {
+    Objects.requireNonNull(listener, "listener must not be null");
+    Objects.requireNonNull(lookup, "lookup must not be null");
+    return engine.registerListener(listener, lookup);
+  }
+
+  /**
+   * Emits an event with parameters given as key/value pairs, the counterpart of Python's {@code
+   * emit(event, task_name="x")}: {@code emit(MyEvents.TASK_STARTED, "task_name", "x")}.
+   *
+   * <p>The pairs array is kept by the event, not copied: when passing an explicit array rather than
+   * varargs, it <b>must not</b> be modified afterwards.
+   *
+   * @param type the event, an enum constant
+   * @param keyValues alternating {@code String} keys and values; values may be null
+   * @return what became of the emission; ignoring it is fine
+   * @throws IllegalArgumentException if the pairs are malformed: an odd count, a null, empty or
+   *     non-String key, a duplicate key, or the reserved {@code event_date}/{@code event_time}.
+   *     Nothing is emitted then.
+   * @throws QueueFullException under {@link OverflowPolicy#FAIL}, if a subscription's queue is full;
+   *     nothing is emitted then
+   */
+  public Emission emit(Enum<?> type, @Nullable Object... keyValues) {
+    Objects.requireNonNull(type, "type must not be null: pass the enum constant of the event");
+    return engine.emit(type, keyValues);
+  }
+
+  /**
+   * Emits an event with parameters given as a map, iterated once, in its own order.
+   *
+   * @param type the event, an enum constant
+   * @param params the parameters; values may be null
+   * @return what became of the emission
+   * @throws IllegalArgumentException if a key is null, empty, or {@code event_date}/{@code
+   *     event_time}; nothing is emitted then
+   * @throws QueueFullException under {@link OverflowPolicy#FAIL}, if a subscription's queue is full
+   */
+  public Emission emit(Enum<?> type, Map<String, ?> params) {
+    Objects.requireNonNull(type, "type must not be null: pass the enum constant of the event");
+    Objects.requireNonNull(params, "params must not be null: pass Map.of() for no parameters");
+    return engine.emit(type, params);
+  }
+
+  /**
+   * Same as {@code shutdown(true)}: stops accepting emissions and waits until every accepted one
+   * was delivered.
+   */
+  public void shutdown() {
+    shutdown(true);
+  }
+
+  /**
+   * Stops accepting emissions; with {@code wait}, also waits until every accepted emission was
+   * delivered and the manager's own threads were stopped.
+   *
+   * <p>The wait is bounded by the {@linkplain Builder#shutdownTimeout(Duration) shutdown timeout}
+   * (30 seconds by default). If it elapses, the manager gives up: it logs which subscriptions still
+   * had events and which threads were stuck, interrupts its own worker threads, counts the
+   * remaining deliveries as dropped, and returns; {@link #isTerminated()} then tells it gave up
+   * only if a stuck thread is still running. If the calling thread is interrupted, the wait ends
+   * early with its interrupt status set; delivery continues in the background.
+   *
+   * <p>Called from one of this manager's own callbacks, it does not wait (the callback would wait
+   * for itself) and behaves as {@code shutdown(false)}.
+   *
+   * <p>Idempotent; the first call also removes the manager from the JVM shutdown hook. Safe to call
+   * concurrently with {@code emit} and with itself.
+   *
+   * @param wait whether to wait for the accepted emissions to be delivered
+   */
+  public void shutdown(boolean wait) {
+    engine.shutdown(wait);
+  }
+
+  /**
+   * Waits until the manager has terminated after a shutdown: every accepted emission delivered and
+   * its own threads stopped.
+   *
+   * @param timeout how long to wait at most
+   * @return true if terminated, false if the timeout elapsed first or no shutdown was requested
+   * @throws InterruptedException if the calling thread is interrupted while waiting
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(timeout, "timeout must not be null");
+    return engine.awaitTermination(timeout);
+  }
+
+  /**
+   * Tells whether a shutdown has started; from then on emissions are refused.
+   *
+   * @return true once {@link #shutdown(boolean)} or {@link #close()} was called
+   */
+  public boolean isShutdown() {
+    return engine.isShutdown();
+  }
+
+  /**
+   * Tells whether the manager has terminated: shut down, and every accepted emission delivered (or,
+   * after a shutdown that gave up, dropped).
+   *
+   * @return true once terminated
+   */
+  public boolean isTerminated() {
+    return engine.isTerminated();
+  }
+
+  /** Same as {@link #shutdown()}, for try-with-resources. */
+  @Override
+  public void close() {
+    shutdown(true);
+  }
+
+  @Override
+  public String toString() {
+    return engine.toString();
+  }
+
+  /**
+   * Settings for an {@link EventManager}. Each setting may be given once (a second call throws
+   * {@link IllegalStateException}) and is validated when given ({@link IllegalArgumentException},
+   * naming the setting and the allowed values); {@link #build()} checks that the settings fit
+   * together. A builder is not thread-safe and may build several managers.
+   */
+  public static final class Builder {
+
+    private @Nullable String name;
+    private @Nullable Executor executor;
+    private int workers;
+    private boolean synchronous;
+    private int queueCapacity;
+    private @Nullable OverflowPolicy overflow;
+    private @Nullable ErrorHandler errorHandler;
+    private @Nullable Clock clock;
+    private @Nullable Boolean shutdownHook;
+    private @Nullable Duration shutdownTimeout;
+
+    private Builder() {}
+
+    /**
+     * Names the manager in its log messages and its threads ({@code jorchestrate-<name>-N}).
+     * Default: {@code events}.
+     *
+     * @param name a non-blank name
+     * @return this builder
+     */
+    public Builder name(String name) {
+      requireUnset("name", this.name);
+      Objects.requireNonNull(name, "name must not be null");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("name must not be blank; it appears in thread names");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * Runs callbacks on this executor instead of the manager's own pool, for example virtual
+     * threads on Java 21+ ({@code Executors.newVirtualThreadPerTaskExecutor()}). The manager never
+     * shuts a supplied executor down. If it rejects a task, the callbacks run on the thread that
+     * scheduled them (usually the emitting one) and a warning is logged.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      requireUnset("executor", this.executor);
+      this.executor = Objects.requireNonNull(executor, "executor must not be null");
+      return this;
+    }
+
+    /**
+     * Sets the most threads of the manager's own pool. Default: processors + 4, at most {@value
+     * EventManager#DEFAULT_MAX_WORKERS_CAP}.
+     *
+     * @param workers at least 1
+     * @return this builder
+     */
+    public Builder workers(int workers) {
+      requireUnset("workers", this.workers == 0 ? null : this.workers);
+      if (workers < 1) {
+        throw new IllegalArgumentException(
+            "workers must be at least 1 (the most callbacks running at once), but was " + workers);
+      }
+      this.workers = workers;
+      return this;
+    }
+
+    /**
+     * Runs callbacks on the emitting thread, in registration order, before {@code emit} returns;
+     * meant for deterministic tests. Errors are still isolated. A callback that emits has its event
+     * delivered after it returns, not nested inside it. If several threads emit to the same
+     * subscription at once, a callback may run on another emitting thread than its own.
+     *
+     * @return this builder
+     */
+    public Builder synchronous() {
+      if (synchronous) {
+        throw new IllegalStateException("synchronous() was already called");
+      }
+      this.synchronous = true;
+      return this;
+    }
+
+    /**
+     * Sets how many events each subscription's queue holds before the {@link #overflow
+     * OverflowPolicy} applies. Default: {@value EventManager#DEFAULT_QUEUE_CAPACITY}. Queues grow
+     * on demand, so a large capacity costs memory only when used; except under {@link
+     * OverflowPolicy#DROP_OLDEST}, whose queues are allocated at full capacity, rounded up to a
+     * power of two.
+     *
+     * @param capacity at least 1
+     * @return this builder
+     */
+    public Builder queueCapacity(int capacity) {
+      requireUnset("queueCapacity", this.queueCapacity == 0 ? null : this.queueCapacity);
+      if (capacity < 1 || capacity > EngineConfig.MAX_QUEUE_CAPACITY) {
+        throw new IllegalArgumentException(
+            "queueCapacity must be between 1 and "
+                + EngineConfig.MAX_QUEUE_CAPACITY
+                + " events, but was "
+                + capacity);
+      }
+      this.queueCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * Sets what {@code emit} does when a subscription's queue is full. Default: {@link
+     * OverflowPolicy#BLOCK}, which loses nothing.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder overflow(OverflowPolicy policy) {
+      requireUnset("overflow", this.overflow);
+      this.overflow = Objects.requireNonNull(policy, "overflow policy must not be null");
+      return this;
+    }
+
+    /**
+     * Sets who receives callback failures, in addition to the log. Default: none (the failure is
+     * only logged and counted).
+     *
+     * @param handler the handler
+     * @return this builder
+     */
+    public Builder errorHandler(ErrorHandler handler) {
+      requireUnset("errorHandler", this.errorHandler);
+      this.errorHandler = Objects.requireNonNull(handler, "errorHandler must not be null");
+      return this;
+    }
+
+    /**
+     * Sets the clock that stamps events; its zone sets {@code event_date} and {@code event_time}.
+     * Default: {@link Clock#systemDefaultZone()}.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      requireUnset("clock", this.clock);
+      this.clock = Objects.requireNonNull(clock, "clock must not be null");
+      return this;
+    }
+
+    /**
+     * Sets whether the JVM shutdown hook shuts this manager down at exit, if it is still running.
+     * Default: true.
+     *
+     * @param enabled whether to register with the hook
+     * @return this builder
+     */
+    public Builder shutdownHook(boolean enabled) {
+      requireUnset("shutdownHook", this.shutdownHook);
+      this.shutdownHook = enabled;
+      return this;
+    }
+
+    /**
+     * Sets how long a shutdown (explicit or from the JVM hook) waits for accepted emissions before
+     * giving up on them. Default: 30 seconds.
+     *
+     * @param timeout positive
+     * @return this builder
+     */
+    public Builder shutdownTimeout(Duration timeout) {
+      requireUnset("shutdownTimeout", this.shutdownTimeout);
+      Objects.requireNonNull(timeout, "shutdownTimeout must not be null");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("shutdownTimeout must be positive, but was " + timeout);
+      }
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Builds and starts a manager with these settings.
+     *
+     * @return a running manager
+     * @throws IllegalStateException if settings conflict: {@code synchronous()} with an executor or
+     *     workers, or {@code executor} with {@code workers}
+     */
+    public EventManager build() {
+      return new EventManager(config());
+    }
+
+    EngineConfig config() {
+      if (executor != null && workers != 0) {
+        throw new IllegalStateException(
+            "set either executor(...) or workers(...), not both: workers sizes the manager's own"
+                + " pool, which a supplied executor replaces");
+      }
+      if (synchronous && (executor != null || workers != 0)) {
+        throw new IllegalStateException(
+            "synchronous() runs callbacks on the emitting thread, so it takes no executor(...) or"
+                + " workers(...)");
+      }
+      return new EngineConfig(
+          name == null ? "events" : name,
+          executor,
+          workers != 0 ? workers : EngineConfig.defaultWorkers(),
+          synchronous,
+          queueCapacity != 0 ? queueCapacity : DEFAULT_QUEUE_CAPACITY,
+          overflow == null ? OverflowPolicy.BLOCK : overflow,
+          errorHandler,
+          clock == null ? Clock.systemDefaultZone() : clock,
+          shutdownHook == null || shutdownHook,
+          shutdownTimeout == null ? EngineConfig.DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout);
+    }
+
+    private static void requireUnset(String setting, @Nullable Object current) {
+      if (current != null) {
+        throw new IllegalStateException(setting + " was already set to " + current);
+      }
+    }
+  }
+}

@@ -1,0 +1,575 @@
+package org.jorchestrate.events.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodHandles.Lookup;
+import java.lang.invoke.VarHandle;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jorchestrate.events.Emission;
+import org.jorchestrate.events.ErrorHandler;
+import org.jorchestrate.events.EventCallback;
+import org.jorchestrate.events.OverflowPolicy;
+import org.jorchestrate.events.QueueFullException;
+import org.jorchestrate.events.Subscription;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine behind one {@code EventManager}: registry, emission path, executor and lifecycle.
+ *
+ * <p>Not part of the API; {@code EventManager} is its only user and documents the contracts.
+ */
+/*
+ * The path of one emission: validate the key/value pairs (KeyValues) -> read the subscription lists
+ * (SubscriberRegistry, lock-free) -> enter the EmitGate (refused if shut down) -> build one
+ * EventRecord stamped once from the clock -> queue it to each Mailbox, which schedules its drain if
+ * idle -> leave the gate. Emitting to an event nobody subscribed to stops after the registry read.
+ *
+ * Lifecycle: RUNNING -> SHUTTING_DOWN -> TERMINATED.
+ *   RUNNING        emissions are accepted.
+ *   SHUTTING_DOWN  the gate is closed: emissions are refused; accepted ones are still delivered.
+ *   TERMINATED     the gate is quiescent (no accepted emit still queueing) and no mailbox is active
+ *                  (every queued event ended): the own pool is shut down, waiters released.
+ *
+ * Termination is detected without polling. `activeMailboxes` counts mailboxes with a drain
+ * scheduled or running; an emitter increments it when it schedules an idle mailbox (inside the
+ * gate), a drain decrements it when it leaves the mailbox idle. Once the gate is closed and
+ * quiescent nothing increments it, so its reaching 0 is final. Whoever makes either condition true
+ * (the last gate exit, the last idle mailbox, or shutdown itself) calls tryTerminate, which checks
+ * both; the volatile write-then-read on each side means the last of them sees the other's write.
+ *
+ * Giving up. shutdown(true) waits at most the shutdown timeout. Then it sets `abandoned`: drains drop
+ * (and count) what they hold instead of delivering it, blocked emitters are woken to drop their
+ * event, the own pool is shut down now (interrupting stuck callbacks) and the drains it never ran
+ * are run here, dropping their events. A callback that ignores the interrupt keeps its daemon
+ * thread, which is logged by name; the engine terminates when it returns.
+ */
+public final class Engine {
+
+  private static final Logger LOG = LoggerFactory.getLogger("org.jorchestrate.events.EventManager");
+  private static final ThreadLocal<Engine> CALLBACK_ENGINE = new ThreadLocal<>();
+
+  private static final int RUNNING = 0;
+  private static final int SHUTTING_DOWN = 1;
+  private static final int TERMINATED = 2;
+
+  private static final VarHandle STATE;
+  private static final VarHandle ABANDONED;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      STATE = lookup.findVarHandle(Engine.class, "state", int.class);
+      ABANDONED = lookup.findVarHandle(Engine.class, "abandoned", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final String name;
+  private final Executor executor;
+  private final @Nullable ThreadPoolExecutor ownPool;
+  private final boolean direct;
+  private final int batchSize;
+  private final int queueCapacity;
+  private final OverflowPolicy overflow;
+  private final @Nullable ErrorHandler errorHandler;
+  private final Clock clock;
+  private final ZoneId zone;
+  private final Duration shutdownTimeout;
+
+  private final SubscriberRegistry registry = new SubscriberRegistry();
+  private final Set<Mailbox> subscriptions = ConcurrentHashMap.newKeySet();
+  private final EmitGate gate = EmitGate.forThisMachine();
+  private final AtomicInteger activeMailboxes = new AtomicInteger();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong rejectedTasks = new AtomicLong();
+
+  private volatile int state = RUNNING;
+  private volatile boolean abandoned;
+
+  private Engine(EngineConfig config) {
+    this.name = config.name();
+    this.queueCapacity = config.queueCapacity();
+    this.overflow = config.overflow();
+    this.errorHandler = config.errorHandler();
+    this.clock = config.clock();
+    this.zone = config.clock().getZone();
+    this.shutdownTimeout = config.shutdownTimeout();
+    Executor supplied = config.executor();
+    if (config.synchronous()) {
+      this.executor = Runnable::run;
+      this.ownPool = null;
+      this.direct = true;
+    } else if (supplied != null) {
+      this.executor = supplied;
+      this.ownPool = null;
+      this.direct = false;
+    } else {
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(
+              config.workers(),
+              config.workers(),
+              60,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
+              new WorkerThreadFactory(name));
+      pool.allowCoreThreadTimeOut(true);
+      this.executor = pool;
+      this.ownPool = pool;
+      this.direct = false;
+    }
+    this.batchSize = direct ? Integer.MAX_VALUE : Mailbox.BATCH;
+  }
+
+  /**
+   * Creates and starts an engine.
+   *
+   * @param config the validated settings
+   * @return a running engine
+   */
+  public static Engine start(EngineConfig config) {
+    Engine engine = new Engine(config);
+    if (config.shutdownHook()) {
+      ShutdownHooks.register(engine);
+    }
+    return engine;
+  }
+
+  // ------------------------------------------------------------------ registration
+
+  /**
+   * Registers a callback for one event.
+   *
+   * @param type the event
+   * @param callback the callback
+   * @return its subscription
+   */
+  public Subscription registerEvent(Enum<?> type, EventCallback callback) {
+    return register(new CallbackTarget(callback, List.of(type)));
+  }
+
+  /**
+   * Registers a callback for every event.
+   *
+   * @param callback the callback
+   * @return its subscription
+   */
+  public Subscription registerAll(EventCallback callback) {
+    return register(new CallbackTarget(callback, List.of()));
+  }
+
+  /**
+   * Binds and registers a listener object.
+   *
+   * @param listener the listener
+   * @param lookup access to its methods, or null
+   * @return its subscription
+   */
+  public Subscription registerListener(Object listener, @Nullable Lookup lookup) {
+    return register(ListenerBinder.bind(listener, lookup));
+  }
+
+  private Subscription register(Target target) {
+    Mailbox mailbox = new Mailbox(this, target, queueCapacity, overflow);
+    if (isShutdown()) {
+      LOG.warn(
+          "{}: {} was registered after shutdown; it will receive nothing", name, mailbox);
+      mailbox.unsubscribe();
+      return mailbox;
+    }
+    List<Enum<?>> types = target.types();
+    if (types.isEmpty()) {
+      registry.addWildcard(mailbox);
+    } else {
+      for (int i = 0; i < types.size(); i++) {
+        try {
+          registry.add(types.get(i), mailbox);
+        } catch (RuntimeException tooMany) {
+          for (int j = 0; j < i; j++) {
+            registry.remove(types.get(j), mailbox);
+          }
+          throw tooMany;
+        }
+      }
+    }
+    subscriptions.add(mailbox);
+    return mailbox;
+  }
+
+  void unregister(Mailbox mailbox) {
+    List<Enum<?>> types = mailbox.target().types();
+    if (types.isEmpty()) {
+      registry.removeWildcard(mailbox);
+    } else {
+      for (Enum<?> type : types) {
+        registry.remove(type, mailbox);
+      }
+    }
+    subscriptions.remove(mailbox);
+  }
+
+  // ------------------------------------------------------------------ emission
+
+  /**
+   * Emits an event with key/value pairs.
+   *
+   * @param type the event
+   * @param keyValues alternating keys and values
+   * @return the emission
+   */
+  public Emission emit(Enum<?> type, @Nullable Object @Nullable [] keyValues) {
+    KeyValues.validate(type, keyValues);
+    return dispatch(type, keyValues);
+  }
+
+  /**
+   * Emits an event with a parameter map.
+   *
+   * @param type the event
+   * @param params the parameters
+   * @return the emission
+   */
+  public Emission emit(Enum<?> type, Map<String, ?> params) {
+    return dispatch(type, KeyValues.fromMap(type, params));
+  }
+
+  private Emission dispatch(Enum<?> type, @Nullable Object[] keyValues) {
+    Mailbox[] subscribers = registry.subscribers(type);
+    Mailbox[] wildcards = registry.wildcards();
+    int count = subscribers.length + wildcards.length;
+    if (count == 0) {
+      return state == RUNNING ? Emissions.NO_SUBSCRIBERS : refuse(type);
+    }
+    int stripe = gate.enter();
+    if (stripe < 0) {
+      tryTerminate(); // this refused emit may have been the last one in the gate
+      return refuse(type);
+    }
+    try {
+      if (overflow == OverflowPolicy.FAIL) {
+        requireRoom(type, subscribers);
+        requireRoom(type, wildcards);
+      }
+      Instant now = clock.instant();
+      EventRecord event =
+          new EventRecord(type, keyValues, now.getEpochSecond(), now.getNano(), zone, count);
+      for (Mailbox mailbox : subscribers) {
+        mailbox.enqueue(event);
+      }
+      for (Mailbox mailbox : wildcards) {
+        mailbox.enqueue(event);
+      }
+      return event;
+    } finally {
+      if (gate.exit(stripe)) {
+        tryTerminate();
+      }
+    }
+  }
+
+  private void requireRoom(Enum<?> type, Mailbox[] mailboxes) {
+    for (Mailbox mailbox : mailboxes) {
+      if (mailbox.isFull()) {
+        throw new QueueFullException(
+            "emit("
+                + EventRecord.typeName(type)
+                + ") refused under OverflowPolicy.FAIL: the queue of "
+                + mailbox
+                + " holds its capacity of "
+                + queueCapacity
+                + " events; nothing was queued. Retry later, raise queueCapacity, or choose"
+                + " another OverflowPolicy");
+      }
+    }
+  }
+
+  private Emission refuse(Enum<?> type) {
+    long count = refused.incrementAndGet();
+    if (Long.bitCount(count) == 1) {
+      LOG.warn(
+          "{}: emit({}) was refused because the manager is shut down; nothing was delivered ({}"
+              + " refused so far)",
+          name,
+          EventRecord.typeName(type),
+          count);
+    } else {
+      LOG.debug("{}: emit({}) refused after shutdown", name, EventRecord.typeName(type));
+    }
+    return Emissions.REFUSED;
+  }
+
+  // ------------------------------------------------------------------ services for mailboxes
+
+  Executor executor() {
+    return executor;
+  }
+
+  boolean isDirect() {
+    return direct;
+  }
+
+  int batchSize() {
+    return batchSize;
+  }
+
+  boolean isAbandoned() {
+    return abandoned;
+  }
+
+  void mailboxActivated() {
+    activeMailboxes.incrementAndGet();
+  }
+
+  void mailboxIdle() {
+    if (activeMailboxes.decrementAndGet() == 0 && state != RUNNING) {
+      tryTerminate();
+    }
+  }
+
+  static boolean isCallbackThread() {
+    return CALLBACK_ENGINE.get() != null;
+  }
+
+  static @Nullable Engine enterCallbackThread(Engine engine) {
+    Engine previous = CALLBACK_ENGINE.get();
+    CALLBACK_ENGINE.set(engine);
+    return previous;
+  }
+
+  static void leaveCallbackThread(@Nullable Engine previous) {
+    if (previous == null) {
+      CALLBACK_ENGINE.remove();
+    } else {
+      CALLBACK_ENGINE.set(previous);
+    }
+  }
+
+  void reportFailure(Throwable failure, EventRecord event, Mailbox mailbox) {
+    try {
+      if (failure instanceof VirtualMachineError) {
+        LOG.error(
+            "{}: {} threw a VirtualMachineError on {}; the JVM may be unstable",
+            name,
+            mailbox,
+            event,
+            failure);
+      } else {
+        LOG.error("{}: {} failed on {}", name, mailbox, event, failure);
+      }
+    } catch (Throwable loggingFailed) {
+      // The logger itself failed (out of memory, a broken appender); the failure is still counted
+      // and handed to the handler below, and nothing else can be reported safely.
+      LOG.debug("{}: logging a callback failure failed", name);
+    }
+    ErrorHandler handler = errorHandler;
+    if (handler != null) {
+      try {
+        handler.onError(failure, event, mailbox);
+      } catch (Throwable handlerFailure) {
+        LOG.error(
+            "{}: the ErrorHandler threw while handling a failure of {}; ignored",
+            name,
+            mailbox,
+            handlerFailure);
+      }
+    }
+  }
+
+  void onDropped(Mailbox mailbox, EventRecord event, String reason, long droppedSoFar) {
+    if (Long.bitCount(droppedSoFar) == 1) {
+      LOG.warn(
+          "{}: dropped {} for {}: {} ({} dropped from it so far; logged at powers of two)",
+          name,
+          event,
+          mailbox,
+          reason,
+          droppedSoFar);
+    } else {
+      LOG.debug("{}: dropped {} for {}: {}", name, event, mailbox, reason);
+    }
+  }
+
+  void onRejected(Mailbox mailbox, RejectedExecutionException rejected) {
+    long count = rejectedTasks.incrementAndGet();
+    if (!abandoned && Long.bitCount(count) == 1) {
+      LOG.warn(
+          "{}: the executor rejected the drain of {}; running it on the calling thread ({} so far)",
+          name,
+          mailbox,
+          count,
+          rejected);
+    }
+  }
+
+  void onInternalError(Mailbox mailbox, Throwable internal) {
+    LOG.error("{}: internal error while draining {}; the subscription carries on", name, mailbox,
+        internal);
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /**
+   * Starts a shutdown and, with {@code wait}, waits for it within the shutdown timeout.
+   *
+   * @param wait whether to wait
+   */
+  public void shutdown(boolean wait) {
+    if (STATE.compareAndSet(this, RUNNING, SHUTTING_DOWN)) {
+      gate.close();
+      ShutdownHooks.unregister(this);
+      LOG.debug("{}: shutting down", name);
+      tryTerminate();
+    }
+    if (!wait) {
+      return;
+    }
+    if (CALLBACK_ENGINE.get() == this) {
+      LOG.debug("{}: shutdown(true) called from its own callback; not waiting for itself", name);
+      return;
+    }
+    awaitOrAbandon(System.nanoTime() + Durations.saturatedNanos(shutdownTimeout));
+  }
+
+  /**
+   * Waits until the deadline for termination, then gives up on what is still pending.
+   *
+   * @param deadline in {@link System#nanoTime()} terms
+   */
+  void awaitOrAbandon(long deadline) {
+    try {
+      if (awaitUntil(deadline)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.warn(
+          "{}: interrupted while waiting for the shutdown; accepted emissions are still being"
+              + " delivered in the background",
+          name);
+      return;
+    }
+    abandon();
+  }
+
+  private boolean awaitUntil(long deadline) throws InterruptedException {
+    if (!terminated.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+      return false;
+    }
+    ThreadPoolExecutor pool = ownPool;
+    return pool == null || pool.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Waits for termination.
+   *
+   * @param timeout at most this long
+   * @return true if terminated
+   * @throws InterruptedException if interrupted
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    long nanos = Durations.saturatedNanos(timeout);
+    long deadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 2);
+    return awaitUntil(deadline);
+  }
+
+  private void tryTerminate() {
+    if (state != SHUTTING_DOWN
+        || !gate.isClosed()
+        || !gate.isQuiescent()
+        || activeMailboxes.get() != 0
+        || !STATE.compareAndSet(this, SHUTTING_DOWN, TERMINATED)) {
+      return;
+    }
+    ThreadPoolExecutor pool = ownPool;
+    if (pool != null) {
+      pool.shutdown();
+    }
+    terminated.countDown();
+    LOG.debug("{}: terminated", name);
+  }
+
+  private void abandon() {
+    if (!ABANDONED.compareAndSet(this, false, true)) {
+      return;
+    }
+    List<String> pending = new ArrayList<>();
+    for (Mailbox mailbox : subscriptions) {
+      int backlog = mailbox.backlog();
+      if (backlog > 0) {
+        pending.add(mailbox + " with " + backlog + " queued");
+      }
+      mailbox.wakeBlockedEmitters();
+    }
+    List<String> stuck = new ArrayList<>();
+    for (Mailbox mailbox : subscriptions) {
+      Thread thread = mailbox.drainerOpaque();
+      if (thread != null) {
+        StackTraceElement[] stack = thread.getStackTrace();
+        stuck.add(
+            mailbox + " in thread " + thread.getName() + (stack.length > 0 ? " at " + stack[0] : ""));
+      }
+    }
+    ThreadPoolExecutor pool = ownPool;
+    LOG.warn(
+        "{}: shutdown gave up after {}: dropping the events still queued ({}); callbacks still"
+            + " running, whose threads are interrupted now: {}",
+        name,
+        shutdownTimeout,
+        pending.isEmpty() ? "none queued; a callback is still running" : String.join(", ", pending),
+        stuck.isEmpty() ? "none known" : String.join(", ", stuck));
+    if (pool != null) {
+      for (Runnable neverRun : pool.shutdownNow()) {
+        neverRun.run(); // a drain that never got a thread: with `abandoned` set, it drops and counts
+      }
+    }
+    tryTerminate();
+  }
+
+  /**
+   * Tells whether a shutdown has started.
+   *
+   * @return true after shutdown
+   */
+  public boolean isShutdown() {
+    return state != RUNNING;
+  }
+
+  /**
+   * Tells whether the engine terminated.
+   *
+   * @return true once terminated
+   */
+  public boolean isTerminated() {
+    ThreadPoolExecutor pool = ownPool;
+    return state == TERMINATED && (pool == null || pool.isTerminated());
+  }
+
+  Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  @Override
+  public String toString() {
+    String lifecycle =
+        state == RUNNING ? "running" : state == SHUTTING_DOWN ? "shutting down" : "terminated";
+    return "EventManager[" + name + ", " + lifecycle + ", " + subscriptions.size() + " subscriptions]";
+  }
+}

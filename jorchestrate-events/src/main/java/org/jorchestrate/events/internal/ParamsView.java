@@ -1,0 +1,80 @@
+package org.jorchestrate.events.internal;
+
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import org.jorchestrate.events.Event;
+import org.jspecify.annotations.Nullable;
+
+/*
+ * Event.params(): an unmodifiable map view over the event's key/value array plus the two automatic
+ * timestamps, in emission order. Nothing is copied; lookups delegate to the event's linear scan.
+ * AbstractMap supplies equals/hashCode/toString, and rejects mutation (put, and remove through the
+ * iterator, throw UnsupportedOperationException).
+ */
+final class ParamsView extends AbstractMap<String, @Nullable Object> {
+
+  private final EventRecord event;
+
+  ParamsView(EventRecord event) {
+    this.event = event;
+  }
+
+  @Override
+  public @Nullable Object get(@Nullable Object key) {
+    return key instanceof String ? event.get((String) key) : null;
+  }
+
+  @Override
+  public boolean containsKey(@Nullable Object key) {
+    return key instanceof String && event.has((String) key);
+  }
+
+  @Override
+  public int size() {
+    return event.keyValues().length / 2 + 2;
+  }
+
+  @Override
+  public Set<Map.Entry<String, @Nullable Object>> entrySet() {
+    return new AbstractSet<>() {
+      @Override
+      public Iterator<Map.Entry<String, @Nullable Object>> iterator() {
+        return new Entries();
+      }
+
+      @Override
+      public int size() {
+        return ParamsView.this.size();
+      }
+    };
+  }
+
+  private final class Entries implements Iterator<Map.Entry<String, @Nullable Object>> {
+    private int next; // index into the key/value array, then the two timestamps
+
+    @Override
+    public boolean hasNext() {
+      return next < event.keyValues().length + 4;
+    }
+
+    @Override
+    public Map.Entry<String, @Nullable Object> next() {
+      @Nullable Object[] kv = event.keyValues();
+      int index = next;
+      if (index >= kv.length + 4) {
+        throw new NoSuchElementException();
+      }
+      next = index + 2;
+      if (index < kv.length) {
+        return new SimpleImmutableEntry<>((String) kv[index], kv[index + 1]);
+      }
+      return index == kv.length
+          ? new SimpleImmutableEntry<>(Event.EVENT_DATE, event.eventDate())
+          : new SimpleImmutableEntry<>(Event.EVENT_TIME, event.eventTime());
+    }
+  }
+}
