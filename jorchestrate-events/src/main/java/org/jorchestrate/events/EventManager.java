@@ -229,11 +229,14 @@ public final class EventManager implements AutoCloseable {
    * delivered and the manager's own threads were stopped.
    *
    * <p>The wait is bounded by the {@linkplain Builder#shutdownTimeout(Duration) shutdown timeout}
-   * (30 seconds by default). If it elapses, the manager gives up: it logs which subscriptions still
-   * had events and which threads were stuck, interrupts its own worker threads, counts the
-   * remaining deliveries as dropped, and returns; {@link #isTerminated()} then tells it gave up
-   * only if a stuck thread is still running. If the calling thread is interrupted, the wait ends
-   * early with its interrupt status set; delivery continues in the background.
+   * (30 seconds by default). If it elapses, the manager gives up and returns: it logs which
+   * subscriptions still had events queued and which callbacks were still running (with their
+   * threads), interrupts its own worker threads, and drops the events still queued, each counted
+   * on its {@link Emission} as dropped: at once where no callback is running, and when the running
+   * callback returns for the others. Until a stuck callback returns, {@link #isTerminated()} stays
+   * false; its thread is a daemon and never keeps the JVM from exiting. If the calling thread is
+   * interrupted, the wait ends early with its interrupt status set; delivery continues in the
+   * background.
    *
    * <p>Called from one of this manager's own callbacks, it does not wait (the callback would wait
    * for itself) and behaves as {@code shutdown(false)}.
@@ -377,11 +380,10 @@ public final class EventManager implements AutoCloseable {
     }
 
     /**
-     * Sets how many events each subscription's queue holds before the {@link #overflow
-     * OverflowPolicy} applies. Default: {@value EventManager#DEFAULT_QUEUE_CAPACITY}. Queues grow
-     * on demand, so a large capacity costs memory only when used; except under {@link
-     * OverflowPolicy#DROP_OLDEST}, whose queues are allocated at full capacity, rounded up to a
-     * power of two.
+     * Sets how many undelivered events each subscription holds before the {@link #overflow
+     * OverflowPolicy} applies: those queued plus those of the batch its callback is working through
+     * (see {@link Subscription#backlog()}). Default: {@value EventManager#DEFAULT_QUEUE_CAPACITY}.
+     * Queues grow on demand, so a large capacity costs memory only when used.
      *
      * @param capacity at least 1
      * @return this builder

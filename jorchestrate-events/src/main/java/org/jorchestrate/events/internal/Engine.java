@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,7 +99,7 @@ public final class Engine {
   private final AtomicInteger activeMailboxes = new AtomicInteger();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final AtomicLong refused = new AtomicLong();
-  private final AtomicLong rejectedTasks = new AtomicLong();
+  private final AtomicLong executorFailures = new AtomicLong();
 
   private volatile int state = RUNNING;
   private volatile boolean abandoned;
@@ -195,6 +194,7 @@ public final class Engine {
       mailbox.unsubscribe();
       return mailbox;
     }
+    subscriptions.add(mailbox); // first, so that a shutdown giving up can always find it
     List<Enum<?>> types = target.types();
     if (types.isEmpty()) {
       registry.addWildcard(mailbox);
@@ -206,11 +206,11 @@ public final class Engine {
           for (int j = 0; j < i; j++) {
             registry.remove(types.get(j), mailbox);
           }
+          subscriptions.remove(mailbox);
           throw tooMany;
         }
       }
     }
-    subscriptions.add(mailbox);
     return mailbox;
   }
 
@@ -271,11 +271,21 @@ public final class Engine {
       Instant now = clock.instant();
       EventRecord event =
           new EventRecord(type, keyValues, now.getEpochSecond(), now.getNano(), zone, count);
-      for (Mailbox mailbox : subscribers) {
-        mailbox.enqueue(event);
-      }
-      for (Mailbox mailbox : wildcards) {
-        mailbox.enqueue(event);
+      int queued = 0;
+      try {
+        for (Mailbox mailbox : subscribers) {
+          mailbox.enqueue(event);
+          queued++;
+        }
+        for (Mailbox mailbox : wildcards) {
+          mailbox.enqueue(event);
+          queued++;
+        }
+      } catch (Throwable failure) { // an Error such as OutOfMemoryError while queueing
+        for (int i = queued; i < count; i++) {
+          event.end(EventRecord.DROPPED_ONE); // never queued: end them so the emission completes
+        }
+        throw failure;
       }
       return event;
     } finally {
@@ -362,6 +372,7 @@ public final class Engine {
     }
   }
 
+  /* Logs a callback failure and hands it to the error handler; never throws. */
   void reportFailure(Throwable failure, EventRecord event, Mailbox mailbox) {
     try {
       if (failure instanceof VirtualMachineError) {
@@ -377,23 +388,34 @@ public final class Engine {
     } catch (Throwable loggingFailed) {
       // The logger itself failed (out of memory, a broken appender); the failure is still counted
       // and handed to the handler below, and nothing else can be reported safely.
-      LOG.debug("{}: logging a callback failure failed", name);
     }
     ErrorHandler handler = errorHandler;
     if (handler != null) {
       try {
         handler.onError(failure, event, mailbox);
       } catch (Throwable handlerFailure) {
-        LOG.error(
-            "{}: the ErrorHandler threw while handling a failure of {}; ignored",
-            name,
-            mailbox,
-            handlerFailure);
+        try {
+          LOG.error(
+              "{}: the ErrorHandler threw while handling a failure of {}; ignored",
+              name,
+              mailbox,
+              handlerFailure);
+        } catch (Throwable loggingFailed) {
+          // As above: nothing more can be reported safely.
+        }
       }
     }
   }
 
   void onDropped(Mailbox mailbox, EventRecord event, String reason, long droppedSoFar) {
+    try {
+      logDropped(mailbox, event, reason, droppedSoFar);
+    } catch (Throwable loggingFailed) {
+      // The drop is counted on the emission and the subscription; the log line is lost.
+    }
+  }
+
+  private void logDropped(Mailbox mailbox, EventRecord event, String reason, long droppedSoFar) {
     if (Long.bitCount(droppedSoFar) == 1) {
       LOG.warn(
           "{}: dropped {} for {}: {} ({} dropped from it so far; logged at powers of two)",
@@ -407,21 +429,25 @@ public final class Engine {
     }
   }
 
-  void onRejected(Mailbox mailbox, RejectedExecutionException rejected) {
-    long count = rejectedTasks.incrementAndGet();
+  void onExecutorFailure(Mailbox mailbox, Throwable refused) {
+    long count = executorFailures.incrementAndGet();
     if (!abandoned && Long.bitCount(count) == 1) {
       LOG.warn(
-          "{}: the executor rejected the drain of {}; running it on the calling thread ({} so far)",
+          "{}: the executor did not take the drain of {}; running it on the calling thread ({} so"
+              + " far)",
           name,
           mailbox,
           count,
-          rejected);
+          refused);
     }
   }
 
   void onInternalError(Mailbox mailbox, Throwable internal) {
-    LOG.error("{}: internal error while draining {}; the subscription carries on", name, mailbox,
-        internal);
+    try {
+      LOG.error("{}: internal error while draining {}; it carries on", name, mailbox, internal);
+    } catch (Throwable loggingFailed) {
+      // Nothing more can be reported; the drain carries on and the event is counted as failed.
+    }
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -514,7 +540,7 @@ public final class Engine {
     for (Mailbox mailbox : subscriptions) {
       int backlog = mailbox.backlog();
       if (backlog > 0) {
-        pending.add(mailbox + " with " + backlog + " queued");
+        pending.add(mailbox + " with " + backlog + " undelivered");
       }
       mailbox.wakeBlockedEmitters();
     }
@@ -529,11 +555,11 @@ public final class Engine {
     }
     ThreadPoolExecutor pool = ownPool;
     LOG.warn(
-        "{}: shutdown gave up after {}: dropping the events still queued ({}); callbacks still"
-            + " running, whose threads are interrupted now: {}",
+        "{}: shutdown gave up after {}: dropping the events not yet delivered ({}); callbacks"
+            + " still running, whose threads are interrupted now: {}",
         name,
         shutdownTimeout,
-        pending.isEmpty() ? "none queued; a callback is still running" : String.join(", ", pending),
+        pending.isEmpty() ? "none left" : String.join(", ", pending),
         stuck.isEmpty() ? "none known" : String.join(", ", stuck));
     if (pool != null) {
       for (Runnable neverRun : pool.shutdownNow()) {

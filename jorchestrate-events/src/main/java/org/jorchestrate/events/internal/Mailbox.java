@@ -3,10 +3,8 @@ package org.jorchestrate.events.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Queue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 import org.jorchestrate.events.OverflowPolicy;
 import org.jorchestrate.events.Subscription;
@@ -15,36 +13,39 @@ import org.jspecify.annotations.Nullable;
 /*
  * One subscription: its queue of events and the drain that runs its callback on the executor.
  *
- * Design. Emitters offer events to a lock-free queue (JCTools, the Atomic* variants, which need no
- * sun.misc.Unsafe); at most one drain runs at a time, guarded by `status`:
+ * Design: the queue-drain pattern (as in RxJava's "wip" loops). Emitters offer events to a
+ * lock-free MPSC queue (JCTools, the Atomic* variant, which needs no sun.misc.Unsafe), then add 1
+ * to `pending`, the number of events queued and not yet accounted for by a drain. The emitter whose
+ * add finds 0 schedules the drain: one executor task per activation of a subscription, not per
+ * event (the Python original submits one per callback per emission). The drain reads `pending`,
+ * delivers that many events (at most BATCH), subtracts them, and goes on with whatever arrived in
+ * the meantime; when its subtraction leaves 0 it stops, and the next emitter schedules it again.
+ * After BATCH events it resubmits itself, so that other subscriptions get a turn on a small pool.
  *
- *   IDLE      no drain is scheduled or running; the queue was seen empty after the last one.
- *   SCHEDULED a drain is submitted to the executor or running, and owns the consumer side.
+ * Why pending and not the queue's own state: JCTools publishes its producer and consumer indices
+ * with lazySet (a release store), so "offer, then read a volatile status" does not pair with
+ * "store IDLE, then check isEmpty()" as a Dekker handshake; a resize made poll() and isEmpty() miss
+ * an offered event (found by review, reproduced). Both sides of `pending` are atomic
+ * read-modify-writes, totally ordered, so exactly one of them sees the other: either the emitter
+ * finds 0 and schedules, or the drain finds the event counted and delivers it. The emitter's offer
+ * happens-before its add, and the drain's add reads from it, so every counted event is visible to
+ * the drain's poll.
  *
- * An emitter that queues an event and sees IDLE CASes to SCHEDULED and submits the drain: one
- * executor task per activation of a subscription, not per event (the Python original submits one
- * per callback per emission). The drain delivers up to BATCH events, then, if more wait, resubmits
- * itself so that other subscriptions get a turn on a small pool, keeping SCHEDULED throughout.
+ * Ordering. One drain at a time (only the emitter that moves pending from 0 schedules one, and the
+ * drain that brings it back to 0 stops) and a FIFO queue give per-subscription FIFO for each
+ * emitting thread; the adds on `pending` order successive drains, so each callback happens-before
+ * the next one of this subscription, whichever pool thread runs it.
  *
- * No lost wake-up. When the drain finds the queue empty it stores IDLE, then re-checks the queue,
- * and takes the status back with a CAS if an event arrived. An emitter offers (a CAS on the queue's
- * producer index), then reads the status. Volatile on both sides, so at least one of them sees the
- * other's write: either the emitter sees IDLE and schedules, or the drain sees the event. Both
- * seeing each other is harmless: only one CAS from IDLE wins.
- *
- * Ordering. One consumer at a time and a FIFO queue give per-subscription FIFO for each emitting
- * thread. The status CAS and store order successive drains, so each callback happens-before the
- * next one of this subscription, whichever pool thread runs it.
- *
- * Capacity. `capacity` is a soft bound checked with queue.size() before offering; racing emitters
- * may overshoot it by one event each. Under BLOCK an emitter waits on `roomFreed`; the drain
- * signals when the queue has fallen to half its capacity (hysteresis, so that blocked emitters wake
- * for a batch of room rather than one slot at a time). The emitter increments `waitingEmitters`
- * before re-checking the size and the drain reads it after each poll: the same Dekker pairing as
- * above, and the emitter's wait is also woken by unsubscribe and by a shutdown that gives up, and
- * interruptible. Emits from inside a callback never wait (they could wait for themselves): they
- * queue beyond the capacity. DROP_OLDEST needs to remove from the head while emitters offer, so it
- * uses a bounded MPMC queue instead of the MPSC one.
+ * Capacity. `pending` is also the subscription's load: events queued plus those of the drain's
+ * current batch, until the batch ends. `capacity` bounds it softly: emitters check before adding,
+ * so racing emitters may overshoot by one event each. Under BLOCK an emitter waits on `roomFreed`;
+ * the drain signals after a batch if the load fell to half the capacity (hysteresis, so that
+ * blocked emitters wake for a batch of room). The emitter increments `waitingEmitters` (volatile)
+ * before re-reading `pending`, the drain reads it after its add: a Dekker pairing in which both
+ * sides' accesses are in the synchronization order. The wait also ends on unsubscribe, on a
+ * shutdown that gives up, and on interrupt. Emits from inside a callback never wait (they could wait
+ * for themselves): they queue beyond the capacity. DROP_OLDEST swaps the oldest queued event for
+ * the new one under a lock (EvictingQueue), leaving pending unchanged.
  *
  * Accounting. Every event handed to enqueue() ends exactly once on its EventRecord: delivered,
  * failed, or dropped (overflow, interrupted wait, abandoned shutdown). delivered/failed are written
@@ -52,15 +53,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class Mailbox implements Subscription, Target.FailureSink {
 
-  private static final int IDLE = 0;
-  private static final int SCHEDULED = 1;
-
   /** Events delivered per executor task before the drain yields to other subscriptions. */
   static final int BATCH = 256;
 
   private static final int CHUNK = 256;
 
-  private static final VarHandle STATUS;
+  private static final VarHandle PENDING;
   private static final VarHandle DELIVERED;
   private static final VarHandle FAILED;
   private static final VarHandle DROPPED;
@@ -70,7 +68,7 @@ final class Mailbox implements Subscription, Target.FailureSink {
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      STATUS = lookup.findVarHandle(Mailbox.class, "status", int.class);
+      PENDING = lookup.findVarHandle(Mailbox.class, "pending", long.class);
       DELIVERED = lookup.findVarHandle(Mailbox.class, "delivered", long.class);
       FAILED = lookup.findVarHandle(Mailbox.class, "failed", long.class);
       DROPPED = lookup.findVarHandle(Mailbox.class, "dropped", long.class);
@@ -84,13 +82,14 @@ final class Mailbox implements Subscription, Target.FailureSink {
   private final Engine engine;
   private final Target target;
   private final Queue<EventRecord> queue;
+  private final @Nullable EvictingQueue evicting; // the same queue, under DROP_OLDEST
   private final int capacity;
   private final OverflowPolicy overflow;
   private final Runnable drainTask = this::drain;
   private final ReentrantLock roomLock = new ReentrantLock();
   private final Condition roomFreed = roomLock.newCondition();
 
-  private volatile int status = IDLE;
+  private volatile long pending;
   private volatile int waitingEmitters; // written under roomLock, read by the drain
   private volatile boolean active = true;
 
@@ -111,10 +110,13 @@ final class Mailbox implements Subscription, Target.FailureSink {
     this.target = target;
     this.capacity = capacity;
     this.overflow = overflow;
-    this.queue =
-        overflow == OverflowPolicy.DROP_OLDEST
-            ? new MpmcAtomicArrayQueue<>(Math.max(2, capacity))
-            : new MpscUnboundedAtomicArrayQueue<>(Math.min(CHUNK, Math.max(2, capacity)));
+    if (overflow == OverflowPolicy.DROP_OLDEST) {
+      this.evicting = new EvictingQueue();
+      this.queue = evicting;
+    } else {
+      this.evicting = null;
+      this.queue = new MpscUnboundedAtomicArrayQueue<>(Math.min(CHUNK, Math.max(2, capacity)));
+    }
   }
 
   Target target() {
@@ -123,14 +125,14 @@ final class Mailbox implements Subscription, Target.FailureSink {
 
   // ------------------------------------------------------------------ emitter side
 
-  /** Tells whether the queue is at capacity; used by emit under FAIL before queueing anything. */
+  /** Tells whether the subscription holds its capacity; used by emit under FAIL. */
   boolean isFull() {
-    return queue.size() >= capacity;
+    return pending >= capacity;
   }
 
   /** Queues an event and makes sure a drain will deliver it; the event ends exactly once. */
   void enqueue(EventRecord event) {
-    if (queue.size() >= capacity) {
+    if (pending >= capacity) {
       switch (overflow) {
         case BLOCK:
           if (!Engine.isCallbackThread()) {
@@ -145,35 +147,38 @@ final class Mailbox implements Subscription, Target.FailureSink {
           drop(event, "its queue is full (DROP_NEWEST)");
           return;
         case DROP_OLDEST:
-          evictOldest();
-          break;
+          EventRecord oldest = evictingQueue().replaceOldest(event);
+          if (oldest != null) {
+            drop(oldest, "its queue is full (DROP_OLDEST)");
+            return; // swapped: the count of queued events, and so pending, is unchanged
+          }
+          break; // every pending event is in the drain's batch: nothing queued to evict
         case FAIL:
-          break; // emit checked every queue before queueing anywhere; this one filled since
+          break; // emit checked every subscription before queueing anywhere; this one filled since
       }
     }
-    while (!queue.offer(event)) {
-      evictOldest(); // only the bounded DROP_OLDEST queue refuses an offer
-    }
-    if (status == IDLE && STATUS.compareAndSet(this, IDLE, SCHEDULED)) {
+    queue.offer(event);
+    if ((long) PENDING.getAndAdd(this, 1L) == 0) {
       engine.mailboxActivated();
       schedule();
     }
   }
 
-  private void evictOldest() {
-    EventRecord oldest = queue.poll();
-    if (oldest != null) {
-      drop(oldest, "its queue is full (DROP_OLDEST)");
+  private EvictingQueue evictingQueue() {
+    EvictingQueue queue = evicting;
+    if (queue == null) {
+      throw new IllegalStateException("not a DROP_OLDEST mailbox");
     }
+    return queue;
   }
 
-  /* Waits until the queue has room. Returns null to queue the event, or why it must be dropped. */
+  /* Waits until the load is below capacity. Returns null to queue the event, or why to drop it. */
   private @Nullable String awaitRoom() {
     roomLock.lock();
     try {
       waitingEmitters++;
       try {
-        while (queue.size() >= capacity) {
+        while (pending >= capacity) {
           if (!active) {
             return null; // unsubscribed: queue anyway; it drains, and nothing is lost
           }
@@ -207,8 +212,8 @@ final class Mailbox implements Subscription, Target.FailureSink {
   private void schedule() {
     try {
       engine.executor().execute(drainTask);
-    } catch (RejectedExecutionException rejected) {
-      engine.onRejected(this, rejected);
+    } catch (Throwable refused) { // RejectedExecutionException, or e.g. OOM creating a thread
+      engine.onExecutorFailure(this, refused);
       drainTask.run(); // caller runs: the events are still delivered (or dropped if abandoned)
     }
   }
@@ -216,45 +221,35 @@ final class Mailbox implements Subscription, Target.FailureSink {
   // ------------------------------------------------------------------ drain side
 
   private void drain() {
+    Thread self = Thread.currentThread();
     Engine previous = Engine.enterCallbackThread(engine);
-    DRAINER.setOpaque(this, Thread.currentThread()); // diagnostics only
+    DRAINER.setOpaque(this, self); // diagnostics only
     try {
       int budget = engine.batchSize();
+      long remaining = pending;
       for (; ; ) {
-        EventRecord event = queue.poll();
-        if (event == null) {
-          status = IDLE;
-          if (queue.isEmpty() || !STATUS.compareAndSet(this, IDLE, SCHEDULED)) {
-            engine.mailboxIdle();
-            return;
-          }
-          continue;
+        long take = Math.min(remaining, budget);
+        for (long i = 0; i < take; i++) {
+          deliverNext();
         }
-        if (waitingEmitters != 0 && queue.size() <= capacity / 2) {
+        remaining = (long) PENDING.getAndAdd(this, -take) - take;
+        if (waitingEmitters != 0 && remaining <= capacity / 2) {
           wakeBlockedEmitters();
         }
-        deliver(event);
-        if (--budget == 0) {
-          budget = engine.batchSize();
-          if (!queue.isEmpty() && resubmit()) {
-            return; // still SCHEDULED: the resubmitted task carries on
+        if (remaining == 0) {
+          engine.mailboxIdle();
+          return; // the next emitter to find pending at 0 schedules a new drain
+        }
+        budget -= (int) take;
+        if (budget == 0) {
+          if (resubmit()) {
+            return; // pending > 0 throughout: the resubmitted task carries on
           }
+          budget = engine.batchSize();
         }
       }
-    } catch (Throwable internal) {
-      // Only an engine bug (or an Error while logging) gets here: callbacks' failures are caught
-      // in deliver. Release the mailbox so that it does not stay SCHEDULED with nobody draining.
-      // The same idle protocol as above, so the active-mailbox count stays exact.
-      engine.onInternalError(this, internal);
-      status = IDLE;
-      if (queue.isEmpty() || !STATUS.compareAndSet(this, IDLE, SCHEDULED)) {
-        engine.mailboxIdle();
-      } else if (!resubmit()) {
-        status = IDLE;
-        engine.mailboxIdle(); // nowhere to run: the next enqueue schedules it again
-      }
     } finally {
-      DRAINER.setOpaque(this, null);
+      DRAINER.compareAndSet(this, self, null); // unless a resubmitted drain already took over
       Engine.leaveCallbackThread(previous);
     }
   }
@@ -266,17 +261,32 @@ final class Mailbox implements Subscription, Target.FailureSink {
     try {
       engine.executor().execute(drainTask);
       return true;
-    } catch (RejectedExecutionException rejected) {
-      return false; // keep draining on this thread
+    } catch (Throwable refused) { // keep draining on this thread
+      engine.onExecutorFailure(this, refused);
+      return false;
     }
   }
 
-  private void deliver(EventRecord event) {
+  /* Delivers the next queued event; never throws, and always ends the event. */
+  private void deliverNext() {
+    EventRecord event = queue.poll();
+    if (event == null) {
+      // Cannot happen: pending counts only events whose offer completed before their count.
+      engine.onInternalError(this, new IllegalStateException("pending count exceeds queue"));
+      return;
+    }
     if (engine.isAbandoned()) {
       drop(event, "the shutdown gave up waiting for it");
       return;
     }
-    if (target.deliver(event, this)) {
+    boolean returned;
+    try {
+      returned = target.deliver(event, this);
+    } catch (Throwable internal) { // targets catch callback failures; this is a reporting failure
+      returned = false;
+      engine.onInternalError(this, internal);
+    }
+    if (returned) {
       DELIVERED.setOpaque(this, (long) DELIVERED.getOpaque(this) + 1); // single writer
       event.end(EventRecord.DELIVERED_ONE);
     } else {
@@ -331,14 +341,14 @@ final class Mailbox implements Subscription, Target.FailureSink {
     return (long) DROPPED.getOpaque(this); // monitoring only
   }
 
+  @Override
+  public int backlog() {
+    return (int) Math.min(Integer.MAX_VALUE, pending);
+  }
+
   /** The thread draining this mailbox now, if any; a racy read, for diagnostics. */
   @Nullable Thread drainerOpaque() {
     return (Thread) DRAINER.getOpaque(this);
-  }
-
-  @Override
-  public int backlog() {
-    return queue.size();
   }
 
   @Override

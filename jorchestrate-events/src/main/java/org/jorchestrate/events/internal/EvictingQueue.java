@@ -1,0 +1,53 @@
+package org.jorchestrate.events.internal;
+
+import java.util.AbstractQueue;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import org.jspecify.annotations.Nullable;
+
+/*
+ * The queue of a DROP_OLDEST subscription: emitters must be able to remove the head while the drain
+ * polls it, and an eviction must swap the oldest event for the new one atomically, so that the
+ * queue never holds fewer events than the mailbox's pending count says (the drain relies on that).
+ * A lock around an ArrayDeque does both simply; DROP_OLDEST is the policy for "latest value wins"
+ * streams, where this cost is acceptable. The deque grows on demand, so a large capacity costs
+ * memory only when used.
+ */
+final class EvictingQueue extends AbstractQueue<EventRecord> {
+
+  private final ArrayDeque<EventRecord> deque = new ArrayDeque<>();
+
+  /** Removes the oldest event and appends {@code event}, atomically; null if the queue was empty. */
+  synchronized @Nullable EventRecord replaceOldest(EventRecord event) {
+    EventRecord oldest = deque.pollFirst();
+    if (oldest != null) {
+      deque.addLast(event);
+    }
+    return oldest;
+  }
+
+  @Override
+  public synchronized boolean offer(EventRecord event) {
+    return deque.offerLast(event);
+  }
+
+  @Override
+  public synchronized @Nullable EventRecord poll() {
+    return deque.pollFirst();
+  }
+
+  @Override
+  public synchronized @Nullable EventRecord peek() {
+    return deque.peekFirst();
+  }
+
+  @Override
+  public synchronized int size() {
+    return deque.size();
+  }
+
+  @Override
+  public Iterator<EventRecord> iterator() {
+    throw new UnsupportedOperationException("not needed by the mailbox");
+  }
+}
