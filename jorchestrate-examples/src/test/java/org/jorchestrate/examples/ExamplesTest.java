@@ -1,0 +1,46 @@
+package org.jorchestrate.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Runs every example, so that none can rot, and checks what it prints. */
+@Timeout(60)
+class ExamplesTest {
+
+  private static List<String> linesOf(ByteArrayOutputStream out) {
+    return out.toString(StandardCharsets.UTF_8).lines().toList();
+  }
+
+  @Test
+  void completeExample_printsTheSpecsThreeLines_withARealTime() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    CompleteExample.run(new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    List<String> lines = linesOf(out);
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).matches("Task data_processing started at \\d{2}:\\d{2}:\\d{2}\\.\\d{6}");
+    assertThat(lines.get(1)).isEqualTo("Task data_processing completed with result: success");
+    assertThat(lines.get(2)).isEqualTo("Task data_processing failed with error: timeout");
+  }
+
+  @Test
+  void annotatedListenerExample_bindsOnlyTheDeclaredParameters() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    AnnotatedListenerExample.run(new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    List<String> lines = linesOf(out);
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).matches("Task ingest started at \\d{2}:\\d{2}:\\d{2}\\.\\d{6}");
+    assertThat(lines.get(1))
+        .isEqualTo("Task ingest completed with result: ok in 42 ms (1 completed so far)");
+    assertThat(lines.get(2)).matches("Task publish failed with error: timeout on \\d{4}-\\d{2}-\\d{2}");
+  }
+}
