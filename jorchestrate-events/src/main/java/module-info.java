@@ -9,6 +9,7 @@ module org.jorchestrate.events {
   requires org.slf4j;
   requires org.jctools.core;
   requires static transitive org.jspecify;
+  requires static transitive com.google.errorprone.annotations;
 
   exports org.jorchestrate.events;
 }

@@ -1,8 +1,10 @@
 package org.jorchestrate.events;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.lang.invoke.MethodHandles;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -123,6 +125,7 @@ public final class EventManager implements AutoCloseable {
    * @param callback what to run for each event
    * @return the subscription, to unsubscribe or monitor it
    */
+  @CanIgnoreReturnValue
   public Subscription registerEvent(Enum<?> type, EventCallback callback) {
     Objects.requireNonNull(type, "type must not be null: pass the enum constant of the event");
     Objects.requireNonNull(callback, "callback must not be null");
@@ -137,6 +140,7 @@ public final class EventManager implements AutoCloseable {
    * @param callback what to run for each event
    * @return the subscription
    */
+  @CanIgnoreReturnValue
   public Subscription registerAll(EventCallback callback) {
     Objects.requireNonNull(callback, "callback must not be null");
     return engine.registerAll(callback);
@@ -158,6 +162,7 @@ public final class EventManager implements AutoCloseable {
    *     its enum does not have, has a parameter that cannot be bound, or a method that cannot be
    *     accessed; the message says which method and how to fix it
    */
+  @CanIgnoreReturnValue
   public Subscription registerListener(Object listener) {
     Objects.requireNonNull(listener, "listener must not be null");
     return engine.registerListener(listener, null);
@@ -173,6 +178,7 @@ public final class EventManager implements AutoCloseable {
    * @return one subscription covering all its methods
    * @throws IllegalArgumentException as for {@link #registerListener(Object)}
    */
+  @CanIgnoreReturnValue
   public Subscription registerListener(Object listener, MethodHandles.Lookup lookup) {
     Objects.requireNonNull(listener, "listener must not be null");
     Objects.requireNonNull(lookup, "lookup must not be null");
@@ -195,6 +201,7 @@ public final class EventManager implements AutoCloseable {
    * @throws QueueFullException under {@link OverflowPolicy#FAIL}, if a subscription's queue is full;
    *     nothing is emitted then
    */
+  @CanIgnoreReturnValue
   public Emission emit(Enum<?> type, @Nullable Object... keyValues) {
     Objects.requireNonNull(type, "type must not be null: pass the enum constant of the event");
     return engine.emit(type, keyValues);
@@ -210,6 +217,7 @@ public final class EventManager implements AutoCloseable {
    *     event_time}; nothing is emitted then
    * @throws QueueFullException under {@link OverflowPolicy#FAIL}, if a subscription's queue is full
    */
+  @CanIgnoreReturnValue
   public Emission emit(Enum<?> type, Map<String, ?> params) {
     Objects.requireNonNull(type, "type must not be null: pass the enum constant of the event");
     Objects.requireNonNull(params, "params must not be null: pass Map.of() for no parameters");
@@ -321,6 +329,7 @@ public final class EventManager implements AutoCloseable {
      * @param name a non-blank name
      * @return this builder
      */
+    @CanIgnoreReturnValue
     public Builder name(String name) {
       requireUnset("name", this.name);
       Objects.requireNonNull(name, "name must not be null");
@@ -340,6 +349,7 @@ public final class EventManager implements AutoCloseable {
      * @param executor the executor
      * @return this builder
      */
+    @CanIgnoreReturnValue
     public Builder executor(Executor executor) {
       requireUnset("executor", this.executor);
       this.executor = Objects.requireNonNull(executor, "executor must not be null");
@@ -353,6 +363,7 @@ public final class EventManager implements AutoCloseable {
      * @param workers at least 1
      * @return this builder
      */
+    @CanIgnoreReturnValue
     public Builder workers(int workers) {
       requireUnset("workers", this.workers == 0 ? null : this.workers);
       if (workers < 1) {
@@ -371,6 +382,7 @@ public final class EventManager implements AutoCloseable {
      *
      * @return this builder
      */
+    @CanIgnoreReturnValue
     public Builder synchronous() {
       if (synchronous) {
         throw new IllegalStateException("synchronous() was already called");
@@ -388,6 +400,7 @@ public final class EventManager implements AutoCloseable {
      * @param capacity at least 1
      * @return this builder
      */
+    @CanIgnoreReturnValue
     public Builder queueCapacity(int capacity) {
       requireUnset("queueCapacity", this.queueCapacity == 0 ? null : this.queueCapacity);
       if (capacity < 1 || capacity > EngineConfig.MAX_QUEUE_CAPACITY) {
@@ -408,6 +421,7 @@ public final class EventManager implements AutoCloseable {
      * @param policy the policy
      * @return this builder
      */
+    @CanIgnoreReturnValue
     public Builder overflow(OverflowPolicy policy) {
       requireUnset("overflow", this.overflow);
       this.overflow = Objects.requireNonNull(policy, "overflow policy must not be null");
@@ -421,6 +435,7 @@ public final class EventManager implements AutoCloseable {
      * @param handler the handler
      * @return this builder
      */
+    @CanIgnoreReturnValue
     public Builder errorHandler(ErrorHandler handler) {
       requireUnset("errorHandler", this.errorHandler);
       this.errorHandler = Objects.requireNonNull(handler, "errorHandler must not be null");
@@ -434,6 +449,7 @@ public final class EventManager implements AutoCloseable {
      * @param clock the clock
      * @return this builder
      */
+    @CanIgnoreReturnValue
     public Builder clock(Clock clock) {
       requireUnset("clock", this.clock);
       this.clock = Objects.requireNonNull(clock, "clock must not be null");
@@ -447,6 +463,7 @@ public final class EventManager implements AutoCloseable {
      * @param enabled whether to register with the hook
      * @return this builder
      */
+    @CanIgnoreReturnValue
     public Builder shutdownHook(boolean enabled) {
       requireUnset("shutdownHook", this.shutdownHook);
       this.shutdownHook = enabled;
@@ -460,6 +477,7 @@ public final class EventManager implements AutoCloseable {
      * @param timeout positive
      * @return this builder
      */
+    @CanIgnoreReturnValue
     public Builder shutdownTimeout(Duration timeout) {
       requireUnset("shutdownTimeout", this.shutdownTimeout);
       Objects.requireNonNull(timeout, "shutdownTimeout must not be null");
@@ -500,7 +518,7 @@ public final class EventManager implements AutoCloseable {
           queueCapacity != 0 ? queueCapacity : DEFAULT_QUEUE_CAPACITY,
           overflow == null ? OverflowPolicy.BLOCK : overflow,
           errorHandler,
-          clock == null ? Clock.systemDefaultZone() : clock,
+          clock == null ? Clock.system(ZoneId.systemDefault()) : clock,
           shutdownHook == null || shutdownHook,
           shutdownTimeout == null ? EngineConfig.DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout);
     }

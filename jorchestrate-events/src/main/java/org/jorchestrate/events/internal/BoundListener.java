@@ -2,7 +2,6 @@ package org.jorchestrate.events.internal;
 
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /*
  * A listener object registered with registerListener: its @OnEvent methods grouped by event, behind
@@ -13,7 +12,7 @@ import java.util.Map;
 final class BoundListener implements Target {
 
   private final String listenerClass;
-  private final Map<Enum<?>, BoundMethod[]> methodsByType; // read-only after construction
+  private final IdentityHashMap<Enum<?>, BoundMethod[]> methodsByType; // read-only once built
   private final List<Enum<?>> types;
 
   BoundListener(String listenerClass, IdentityHashMap<Enum<?>, BoundMethod[]> methodsByType) {

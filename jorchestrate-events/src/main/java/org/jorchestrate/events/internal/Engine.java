@@ -236,8 +236,7 @@ public final class Engine {
    * @return the emission
    */
   public Emission emit(Enum<?> type, @Nullable Object @Nullable [] keyValues) {
-    KeyValues.validate(type, keyValues);
-    return dispatch(type, keyValues);
+    return dispatch(type, KeyValues.validate(type, keyValues));
   }
 
   /**

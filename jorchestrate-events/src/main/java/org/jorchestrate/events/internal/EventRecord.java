@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -166,8 +165,8 @@ final class EventRecord implements Event, Emission {
   public String eventDate() {
     String value = date;
     if (value == null) {
-      formatTimestamps();
-      value = date;
+      value = IsoTimestamps.date(IsoTimestamps.local(epochSecond, nanos, zone));
+      date = value;
     }
     return value;
   }
@@ -176,18 +175,10 @@ final class EventRecord implements Event, Emission {
   public String eventTime() {
     String value = time;
     if (value == null) {
-      formatTimestamps();
-      value = time;
+      value = IsoTimestamps.time(IsoTimestamps.local(epochSecond, nanos, zone));
+      time = value;
     }
     return value;
-  }
-
-  private void formatTimestamps() {
-    LocalDateTime local = IsoTimestamps.local(epochSecond, nanos, zone);
-    String formattedTime = IsoTimestamps.time(local);
-    String formattedDate = IsoTimestamps.date(local);
-    time = formattedTime;
-    date = formattedDate;
   }
 
   @Override

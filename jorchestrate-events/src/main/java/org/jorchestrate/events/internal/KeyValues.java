@@ -16,7 +16,8 @@ final class KeyValues {
 
   private KeyValues() {}
 
-  static void validate(Enum<?> type, @Nullable Object @Nullable [] keyValues) {
+  /** Checks the pairs; returns them, known to be non-null. */
+  static @Nullable Object[] validate(Enum<?> type, @Nullable Object @Nullable [] keyValues) {
     if (keyValues == null) {
       throw new IllegalArgumentException(
           prefix(type) + "the key/value array is null; call emit(type) for no parameters");
@@ -47,6 +48,7 @@ final class KeyValues {
         }
       }
     }
+    return keyValues;
   }
 
   static @Nullable Object[] fromMap(Enum<?> type, Map<?, ?> params) {
@@ -69,7 +71,7 @@ final class KeyValues {
   }
 
   private static String checkKey(Enum<?> type, @Nullable Object key, int position) {
-    if (!(key instanceof String)) {
+    if (!(key instanceof String name)) {
       throw new IllegalArgumentException(
           prefix(type)
               + "the key at position "
@@ -78,7 +80,6 @@ final class KeyValues {
               + (key == null ? "null" : describe(key) + ", a " + key.getClass().getName())
               + "; keys must be non-null Strings, followed by their value");
     }
-    String name = (String) key;
     if (name.isEmpty()) {
       throw new IllegalArgumentException(
           prefix(type) + "the key at position " + position + " is empty; name the parameter");

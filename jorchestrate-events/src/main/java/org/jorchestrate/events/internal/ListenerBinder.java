@@ -150,10 +150,10 @@ final class ListenerBinder {
   }
 
   private static void checkParamsMap(Method method, int index, Type type) {
-    if (!(type instanceof ParameterizedType)) {
+    if (!(type instanceof ParameterizedType parameterized)) {
       return; // raw Map: accepted
     }
-    Type[] arguments = ((ParameterizedType) type).getActualTypeArguments();
+    Type[] arguments = parameterized.getActualTypeArguments();
     boolean keyOk = arguments[0] == String.class || isUnboundedWildcard(arguments[0]);
     boolean valueOk = arguments[1] == Object.class || isUnboundedWildcard(arguments[1]);
     if (!keyOk || !valueOk) {
@@ -169,10 +169,9 @@ final class ListenerBinder {
   }
 
   private static boolean isUnboundedWildcard(Type type) {
-    if (!(type instanceof WildcardType)) {
+    if (!(type instanceof WildcardType wildcard)) {
       return false;
     }
-    WildcardType wildcard = (WildcardType) type;
     return wildcard.getLowerBounds().length == 0
         && Arrays.equals(wildcard.getUpperBounds(), new Type[] {Object.class});
   }

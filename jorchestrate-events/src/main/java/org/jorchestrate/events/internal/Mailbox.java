@@ -90,7 +90,7 @@ final class Mailbox implements Subscription, Target.FailureSink {
   private final Condition roomFreed = roomLock.newCondition();
 
   private volatile long pending;
-  private volatile int waitingEmitters; // written under roomLock, read by the drain
+  private volatile int waitingEmitters; // written only under roomLock; the drain reads it
   private volatile boolean active = true;
 
   @SuppressWarnings("unused") // accessed through DELIVERED, single writer: the drain
@@ -132,36 +132,44 @@ final class Mailbox implements Subscription, Target.FailureSink {
 
   /** Queues an event and makes sure a drain will deliver it; the event ends exactly once. */
   void enqueue(EventRecord event) {
-    if (pending >= capacity) {
-      switch (overflow) {
-        case BLOCK:
-          if (!Engine.isCallbackThread()) {
-            String refusal = awaitRoom();
-            if (refusal != null) {
-              drop(event, refusal);
-              return;
-            }
-          }
-          break;
-        case DROP_NEWEST:
-          drop(event, "its queue is full (DROP_NEWEST)");
-          return;
-        case DROP_OLDEST:
-          EventRecord oldest = evictingQueue().replaceOldest(event);
-          if (oldest != null) {
-            drop(oldest, "its queue is full (DROP_OLDEST)");
-            return; // swapped: the count of queued events, and so pending, is unchanged
-          }
-          break; // every pending event is in the drain's batch: nothing queued to evict
-        case FAIL:
-          break; // emit checked every subscription before queueing anywhere; this one filled since
-      }
+    if (pending >= capacity && !admitOverCapacity(event)) {
+      return;
     }
     queue.offer(event);
     if ((long) PENDING.getAndAdd(this, 1L) == 0) {
       engine.mailboxActivated();
       schedule();
     }
+  }
+
+  /* Applies the overflow policy; returns true to queue the event, false if it was dealt with. */
+  private boolean admitOverCapacity(EventRecord event) {
+    switch (overflow) {
+      case BLOCK -> {
+        String refusal = Engine.isCallbackThread() ? null : awaitRoom();
+        if (refusal != null) {
+          drop(event, refusal);
+          return false;
+        }
+        return true;
+      }
+      case DROP_NEWEST -> {
+        drop(event, "its queue is full (DROP_NEWEST)");
+        return false;
+      }
+      case DROP_OLDEST -> {
+        EventRecord oldest = evictingQueue().replaceOldest(event);
+        if (oldest == null) {
+          return true; // every pending event is in the drain's batch: nothing queued to evict
+        }
+        drop(oldest, "its queue is full (DROP_OLDEST)");
+        return false; // swapped: the count of queued events, and so pending, is unchanged
+      }
+      case FAIL -> {
+        return true; // emit checked every subscription before queueing anywhere; this one filled
+      }
+    }
+    throw new AssertionError(overflow);
   }
 
   private EvictingQueue evictingQueue() {
@@ -173,6 +181,7 @@ final class Mailbox implements Subscription, Target.FailureSink {
   }
 
   /* Waits until the load is below capacity. Returns null to queue the event, or why to drop it. */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // waitingEmitters changes only under roomLock
   private @Nullable String awaitRoom() {
     roomLock.lock();
     try {

@@ -58,55 +58,56 @@ final class ParamSlot {
    * @throws IllegalArgumentException if the event cannot fill it; the message names the parameter
    */
   @Nullable Object resolve(EventRecord event, BoundMethod method) {
-    switch (kind) {
-      case EVENT:
-        return event;
-      case PARAMS:
-        return event.params();
-      default:
-        Object value = event.get(name);
-        if (value == null) {
-          if (declared.isPrimitive() && !event.has(name)) {
-            throw new IllegalArgumentException(
-                method.describe()
-                    + " was not invoked for "
-                    + EventRecord.typeName(event.type())
-                    + ": the event has no parameter '"
-                    + name
-                    + "' for its "
-                    + declared.getName()
-                    + " parameter; declare it "
-                    + boxed.getSimpleName()
-                    + " to accept its absence as null");
-          }
-          if (declared.isPrimitive()) {
-            throw new IllegalArgumentException(
-                method.describe()
-                    + " was not invoked for "
-                    + EventRecord.typeName(event.type())
-                    + ": parameter '"
-                    + name
-                    + "' is null, which its "
-                    + declared.getName()
-                    + " parameter cannot take; declare it "
-                    + boxed.getSimpleName());
-          }
-          return null;
-        }
-        if (!boxed.isInstance(value) && !widens(value.getClass(), declared)) {
-          throw new IllegalArgumentException(
-              method.describe()
-                  + " was not invoked for "
-                  + EventRecord.typeName(event.type())
-                  + ": parameter '"
-                  + name
-                  + "' is a "
-                  + value.getClass().getName()
-                  + ", but the method declares "
-                  + declared.getName());
-        }
-        return value;
+    return switch (kind) {
+      case EVENT -> event;
+      case PARAMS -> event.params();
+      case NAMED -> namedValue(event, method);
+    };
+  }
+
+  private @Nullable Object namedValue(EventRecord event, BoundMethod method) {
+    Object value = event.get(name);
+    if (value == null) {
+      if (declared.isPrimitive() && !event.has(name)) {
+        throw new IllegalArgumentException(
+            method.describe()
+                + " was not invoked for "
+                + EventRecord.typeName(event.type())
+                + ": the event has no parameter '"
+                + name
+                + "' for its "
+                + declared.getName()
+                + " parameter; declare it "
+                + boxed.getSimpleName()
+                + " to accept its absence as null");
+      }
+      if (declared.isPrimitive()) {
+        throw new IllegalArgumentException(
+            method.describe()
+                + " was not invoked for "
+                + EventRecord.typeName(event.type())
+                + ": parameter '"
+                + name
+                + "' is null, which its "
+                + declared.getName()
+                + " parameter cannot take; declare it "
+                + boxed.getSimpleName());
+      }
+      return null;
     }
+    if (!boxed.isInstance(value) && !widens(value.getClass(), declared)) {
+      throw new IllegalArgumentException(
+          method.describe()
+              + " was not invoked for "
+              + EventRecord.typeName(event.type())
+              + ": parameter '"
+              + name
+              + "' is a "
+              + value.getClass().getName()
+              + ", but the method declares "
+              + declared.getName());
+    }
+    return value;
   }
 
   /* The JLS 5.1.2 widening primitive conversions, from a wrapper's primitive to `to`. */

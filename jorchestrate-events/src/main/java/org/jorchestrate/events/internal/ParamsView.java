@@ -25,12 +25,12 @@ final class ParamsView extends AbstractMap<String, @Nullable Object> {
 
   @Override
   public @Nullable Object get(@Nullable Object key) {
-    return key instanceof String ? event.get((String) key) : null;
+    return key instanceof String name ? event.get(name) : null;
   }
 
   @Override
   public boolean containsKey(@Nullable Object key) {
-    return key instanceof String && event.has((String) key);
+    return key instanceof String name && event.has(name);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package org.jorchestrate.events.internal;
 
 import java.util.Map;
+import java.util.Objects;
 
 /* Boxing of primitive classes, for type checks against parameter values. */
 final class Primitives {
@@ -20,6 +21,6 @@ final class Primitives {
   private Primitives() {}
 
   static Class<?> box(Class<?> type) {
-    return type.isPrimitive() ? WRAPPERS.get(type) : type;
+    return type.isPrimitive() ? Objects.requireNonNull(WRAPPERS.get(type)) : type;
   }
 }

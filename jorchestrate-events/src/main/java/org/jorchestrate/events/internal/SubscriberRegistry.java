@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * Bounds. Each list holds at most MAX_PER_LIST mailboxes, so one emission reaches at most
  * 2 * MAX_PER_LIST <= EventRecord.MAX_SUBSCRIBERS, which its packed counters need.
  */
+@SuppressWarnings("EnumOrdinal") // indexing by ordinal is the point: no hashing on the emit path
 final class SubscriberRegistry {
 
   static final int MAX_PER_LIST = EventRecord.MAX_SUBSCRIBERS / 2;
