@@ -77,4 +77,50 @@ class ExecutorTest {
     events.shutdown();
     pool.shutdown();
   }
+
+  @Test
+  void directExecutor_largeBacklog_isDrainedWithoutDeepRecursion() throws Exception {
+    // A direct executor runs each resubmission inline; a million events in batches of 256 would
+    // nest thousands of drains and overflow the stack if the drain did not detect it.
+    EventManager events = EventManager.builder().executor(Runnable::run).build();
+    AtomicInteger received = new AtomicInteger();
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    events.registerEvent(
+        TestEvents.TASK_STARTED,
+        e -> {
+          if (e.has("first")) {
+            // Runs inline on the emitting thread: emit a backlog behind itself.
+            for (int i = 0; i < 200_000; i++) {
+              events.emit(TestEvents.TASK_STARTED);
+            }
+            gate.countDown();
+          }
+          received.incrementAndGet();
+        });
+
+    java.util.concurrent.atomic.AtomicReference<Object> outcome =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread smallStack =
+        new Thread(
+            null,
+            () -> {
+              try {
+                outcome.set(events.emit(TestEvents.TASK_STARTED, "first", true));
+              } catch (Throwable t) {
+                outcome.set(t);
+              }
+            },
+            "small-stack",
+            256 * 1024);
+    smallStack.start();
+    smallStack.join(20_000);
+
+    assertThat(outcome.get()).isInstanceOf(Emission.class);
+    Emission first = (Emission) outcome.get();
+    assertThat(gate.getCount()).isZero();
+    assertThat(first.isDone()).isTrue();
+    assertThat(received).hasValue(200_001);
+    events.shutdown();
+    assertThat(events.isTerminated()).isTrue();
+  }
 }

@@ -102,8 +102,10 @@ final class Mailbox implements Subscription, Target.FailureSink {
   @SuppressWarnings("unused") // accessed through DROPPED, atomically: emitters and the drain
   private long dropped;
 
-  @SuppressWarnings("unused") // accessed through DRAINER, opaque: only read to report stuck threads
-  private @Nullable Thread drainer;
+  @SuppressWarnings("unused") // accessed through DRAINER, opaque: set by the drain for diagnostics
+  private @Nullable Thread drainer; // and to detect its own resubmission run inline
+
+  private boolean ranInline; // plain: written and read by the draining thread only
 
   Mailbox(Engine engine, Target target, int capacity, OverflowPolicy overflow) {
     this.engine = engine;
@@ -231,6 +233,12 @@ final class Mailbox implements Subscription, Target.FailureSink {
 
   private void drain() {
     Thread self = Thread.currentThread();
+    if (DRAINER.getOpaque(this) == self) {
+      // A direct executor (Runnable::run) ran our resubmission inline: recursing would grow the
+      // stack by one drain per batch. Tell the outer drain to carry on instead.
+      ranInline = true;
+      return;
+    }
     Engine previous = Engine.enterCallbackThread(engine);
     DRAINER.setOpaque(this, self); // diagnostics only
     try {
@@ -268,8 +276,9 @@ final class Mailbox implements Subscription, Target.FailureSink {
       return false;
     }
     try {
+      ranInline = false;
       engine.executor().execute(drainTask);
-      return true;
+      return !ranInline;
     } catch (Throwable refused) { // keep draining on this thread
       engine.onExecutorFailure(this, refused);
       return false;
