@@ -43,4 +43,39 @@ class ExamplesTest {
         .isEqualTo("Task ingest completed with result: ok in 42 ms (1 completed so far)");
     assertThat(lines.get(2)).matches("Task publish failed with error: timeout on \\d{4}-\\d{2}-\\d{2}");
   }
+
+  @Test
+  void integrationSnippets_printBothLines() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    IntegrationSnippetsExample.run(new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    List<String> lines = linesOf(out);
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0))
+        .matches("Agent data_collector started at \\d{2}:\\d{2}:\\d{2}\\.\\d{6}");
+    assertThat(lines.get(1)).matches("All agents terminated at \\d{2}:\\d{2}:\\d{2}\\.\\d{6}");
+  }
+
+  @Test
+  void pipeline_packsEveryOrder_isolatesTheFailingAgent_andEndsOnce() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    PipelineExample.run(new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    List<String> lines = linesOf(out);
+    assertThat(lines.stream().filter(l -> l.contains("OrderEvent.ORDER_PLACED"))).hasSize(5);
+    assertThat(lines.stream().filter(l -> l.contains("OrderEvent.ORDER_PACKED"))).hasSize(5);
+    assertThat(lines)
+        .anyMatch(l -> l.contains("AgentStateEvent.ERROR agent_name=courier phase=setup"))
+        .anyMatch(l -> l.contains("AgentStateEvent.TERMINATED agent_name=packer state=TERMINATED"))
+        .anyMatch(l -> l.contains("AgentStateEvent.TERMINATED agent_name=courier state=FAILED"));
+    assertThat(lines.stream().filter(l -> l.contains("OrchestratorEvent.ALL_AGENTS_TERMINATED")))
+        .singleElement()
+        .asString()
+        .contains("agents=3 failed=1");
+    // printed one at a time: the last event line is ALL_AGENTS_TERMINATED, then the summary
+    assertThat(lines.get(lines.size() - 2)).contains("ALL_AGENTS_TERMINATED");
+    assertThat(lines.get(lines.size() - 1)).startsWith("history: {");
+  }
 }
