@@ -290,6 +290,17 @@ public final class EventManager implements AutoCloseable {
     return engine.isTerminated();
   }
 
+  /**
+   * Tells whether the calling thread is running one of this manager's callbacks right now. Code
+   * that may run inside a callback can use it to avoid waiting for deliveries that cannot happen
+   * until the callback returns (as {@link #shutdown()} itself does).
+   *
+   * @return true inside a callback of this manager
+   */
+  public boolean isCallbackThread() {
+    return engine.isCallbackThreadOfThis();
+  }
+
   /** Same as {@link #shutdown()}, for try-with-resources. */
   @Override
   public void close() {

@@ -324,4 +324,25 @@ class EventManagerTest {
 
     assertThat(emission.await(Duration.ZERO)).isTrue();
   }
+
+  @Test
+  void isCallbackThread_trueOnlyInsideThisManagersCallbacks() throws Exception {
+    EventManager other = EventManager.builder().shutdownHook(false).build();
+    try {
+      java.util.List<Boolean> inside = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      events.registerEvent(
+          TestEvents.TASK_STARTED,
+          e -> {
+            inside.add(events.isCallbackThread());
+            inside.add(other.isCallbackThread());
+          });
+
+      events.emit(TestEvents.TASK_STARTED).await(Duration.ofSeconds(10));
+
+      assertThat(inside).containsExactly(true, false);
+      assertThat(events.isCallbackThread()).isFalse();
+    } finally {
+      other.shutdown();
+    }
+  }
 }

@@ -1,12 +1,18 @@
 package org.jorchestrate.agent;
 
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jorchestrate.events.Emission;
 import org.jorchestrate.events.EventManager;
 import org.jspecify.annotations.Nullable;
@@ -32,19 +38,21 @@ import org.slf4j.LoggerFactory;
  * <h2>Lifecycle</h2>
  *
  * States move forward only ({@link AgentState}); the events follow them (see {@link
- * AgentStateEvent} for the exact sequences). {@code teardown()} always runs once {@code setup()}
- * was attempted, also after a failure, to release what setup acquired. Anything a phase throws
- * ends the agent {@link AgentState#FAILED FAILED}, is logged, and is emitted as {@link
- * AgentStateEvent#ERROR}; it never escapes the agent's thread, so it disturbs no other agent.
+ * AgentStateEvent} for the exact sequences). Once {@code setup()} was called, {@code teardown()}
+ * runs too, also after a failure, to release what setup acquired; if a stop came before setup, it
+ * runs neither. Anything a phase throws ends the agent {@link AgentState#FAILED FAILED}, is logged,
+ * kept as {@link #failure()}, and emitted as {@link AgentStateEvent#ERROR}; it never escapes the
+ * agent's thread, so it disturbs no other agent.
  *
  * <h2>Stopping</h2>
  *
  * {@link #stop()} is cooperative: it sets a flag that {@link #isStopRequested()} reports and, while
  * the agent is in {@code setup()} or {@code execute()}, interrupts its thread, so that blocking
- * calls return. An {@link InterruptedException} thrown by those phases after a stop request is the
- * stop working, not a failure. Teardown and the agent's own event emissions are never interrupted.
- * An agent that ignores both the flag and the interrupt keeps running; an {@link
- * org.jorchestrate.orchestrator.Orchestrator} reports it after its grace period.
+ * calls return. What such a call throws after a stop request ({@link InterruptedException}, {@link
+ * InterruptedIOException}, {@link ClosedByInterruptException}, or an exception caused by one) is
+ * the stop working, not a failure. Teardown and the agent's own event emissions are never
+ * interrupted. An agent that ignores both the flag and the interrupt keeps running; an {@link
+ * org.jorchestrate.orchestrator.Orchestrator} reports it after its stop timeout.
  *
  * <h2>Threads and events</h2>
  *
@@ -52,17 +60,21 @@ import org.slf4j.LoggerFactory;
  * {@link #start(ThreadFactory)} takes any factory (for example virtual threads on Java 21+). The
  * agent emits through the event manager it was given with {@link #useEventManager(EventManager)} (an
  * orchestrator gives it its own), or else through one it creates on first use and shuts down when
- * it terminates: once such an agent is {@code TERMINATED} or {@code FAILED}, its callbacks have run.
- * Each agent runs once: start it again and it throws.
+ * it terminates. Each agent runs once: start it again and it throws.
  *
- * <p>The public methods are thread-safe. The three phases run on the agent's thread.
+ * <p>The public methods are thread-safe. The three phases run on the agent's thread. The waiting
+ * methods <b>must not</b> be called from a callback of the agent's own events with a long timeout:
+ * they wait for those callbacks to finish.
  */
 public abstract class Agent {
 
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+  private static final AtomicLong IDS = new AtomicLong();
 
   private final String name;
+  private final String id = Long.toString(IDS.incrementAndGet());
   private final Object lock = new Object();
+  private final CompletableFuture<AgentState> termination = new CompletableFuture<>();
 
   private AgentState state = AgentState.CREATED; // guarded by lock
   private final EnumSet<AgentState> reached = EnumSet.of(AgentState.CREATED); // guarded by lock
@@ -71,13 +83,14 @@ public abstract class Agent {
   private @Nullable EventManager events; // guarded by lock
   private boolean ownsEvents; // guarded by lock
   private final List<Emission> emitted = new ArrayList<>(); // guarded by lock; at most 6
+  private @Nullable Throwable failure; // guarded by lock
   private volatile boolean stopRequested;
 
   /**
    * Creates an agent.
    *
-   * @param name its name, unique among the agents of one orchestrator or event manager; it is the
-   *     {@value AgentStateEvent#AGENT_NAME} of its events and part of its thread's name
+   * @param name its name, unique among the agents of one orchestrator; it is the {@value
+   *     AgentStateEvent#AGENT_NAME} of its events and part of its thread's name
    * @throws IllegalArgumentException if the name is blank
    */
   protected Agent(String name) {
@@ -105,8 +118,8 @@ public abstract class Agent {
   protected abstract void execute() throws Exception;
 
   /**
-   * Releases what the agent holds; runs last on its thread, after success, failure or stop. The
-   * default does nothing.
+   * Releases what the agent holds; runs last on its thread, after success, failure or stop, once
+   * {@code setup()} was called. The default does nothing.
    *
    * @throws Exception to fail the agent (reported as an error of phase {@code teardown})
    */
@@ -122,6 +135,16 @@ public abstract class Agent {
   }
 
   /**
+   * Returns the agent's identity in events, {@value AgentStateEvent#AGENT_ID}: unique per agent
+   * instance in this JVM.
+   *
+   * @return the id
+   */
+  public final String id() {
+    return id;
+  }
+
+  /**
    * Returns the agent's current state.
    *
    * @return the state at the moment of the call
@@ -133,13 +156,35 @@ public abstract class Agent {
   }
 
   /**
+   * Returns what made the agent fail: the first throwable of a phase.
+   *
+   * @return the failure, empty unless the agent is {@link AgentState#FAILED FAILED}
+   */
+  public final Optional<Throwable> failure() {
+    synchronized (lock) {
+      return Optional.ofNullable(failure);
+    }
+  }
+
+  /**
+   * Returns a stage completed with the final state ({@code TERMINATED} or {@code FAILED}) when the
+   * agent ends. Dependent actions registered on it run on the agent's thread if it has not ended
+   * yet, else on the caller's.
+   *
+   * @return a stage that callers cannot complete
+   */
+  public final CompletionStage<AgentState> whenTerminated() {
+    return termination.minimalCompletionStage();
+  }
+
+  /**
    * Sets the event manager the agent emits its state events on. Must be called before {@link
    * #start()}; an orchestrator calls it when the agent is registered. The agent never shuts a given
    * manager down.
    *
    * @param manager the event manager
    * @throws IllegalStateException if the agent was already started, or already uses another
-   *     manager
+   *     manager (possibly its own, created by an earlier call of {@link #eventManager()})
    */
   public final void useEventManager(EventManager manager) {
     Objects.requireNonNull(manager, "manager must not be null");
@@ -153,9 +198,10 @@ public abstract class Agent {
             "agent '"
                 + name
                 + "' already emits on "
-                + events
-                + (ownsEvents ? " (its own)" : "")
-                + "; an agent uses one event manager, registered with one orchestrator");
+                + (ownsEvents
+                    ? "its own event manager, created by eventManager(); register callbacks on the"
+                        + " orchestrator's eventManager() instead"
+                    : events + "; an agent uses one event manager"));
       }
       events = manager;
       ownsEvents = false;
@@ -200,31 +246,41 @@ public abstract class Agent {
    *
    * @param threadFactory makes the agent's thread, for example {@code
    *     Thread.ofVirtual().factory()} on Java 21+
-   * @throws IllegalStateException if the agent was already started, or the factory made no thread
-   *     (if the thread cannot be started, the agent ends {@code FAILED} and the error is rethrown)
+   * @throws IllegalStateException if the agent was already started, or the factory made no thread;
+   *     if the thread cannot be started, the agent ends {@code FAILED} (emitting {@code ERROR} and
+   *     {@code TERMINATED}) and the error is rethrown
    */
   public final void start(ThreadFactory threadFactory) {
     Objects.requireNonNull(threadFactory, "threadFactory must not be null");
+    requireNotStarted();
     eventManager(); // create the own manager now if none was given
     Thread newThread = threadFactory.newThread(this::runLifecycle);
     if (newThread == null) {
       throw new IllegalStateException("the thread factory made no thread for agent '" + name + "'");
     }
     synchronized (lock) {
-      if (state != AgentState.CREATED) {
-        throw new IllegalStateException(
-            "agent '" + name + "' was already started (it is " + state + "); create a new one");
-      }
+      requireNotStarted();
       advance(AgentState.STARTING);
       thread = newThread;
     }
     try {
       newThread.start();
-    } catch (Throwable failure) { // e.g. OutOfMemoryError: unable to create native thread
+    } catch (Throwable startFailure) { // e.g. OutOfMemoryError: unable to create native thread
       synchronized (lock) {
-        advance(AgentState.FAILED);
+        failure = startFailure;
       }
-      throw failure;
+      reportFailure(startFailure, "start");
+      finish(AgentState.FAILED);
+      throw startFailure;
+    }
+  }
+
+  private void requireNotStarted() {
+    synchronized (lock) {
+      if (state != AgentState.CREATED) {
+        throw new IllegalStateException(
+            "agent '" + name + "' was already started (it is " + state + "); create a new one");
+      }
     }
   }
 
@@ -271,17 +327,7 @@ public abstract class Agent {
     long deadline = System.nanoTime() + saturatedNanos(timeout);
     synchronized (lock) {
       while (!reached.contains(target)) {
-        if (state.isTerminal()) {
-          return false; // it will never get there
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          TimeUnit.NANOSECONDS.timedWait(lock, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+        if (state.isTerminal() || !waitUntil(deadline)) {
           return false;
         }
       }
@@ -302,14 +348,7 @@ public abstract class Agent {
     List<Emission> toAwait;
     synchronized (lock) {
       while (!state.isTerminal()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          TimeUnit.NANOSECONDS.timedWait(lock, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+        if (!waitUntil(deadline)) {
           return false;
         }
       }
@@ -328,6 +367,21 @@ public abstract class Agent {
     }
   }
 
+  /* Waits on the lock until notified or the deadline; false on timeout or interrupt. */
+  private boolean waitUntil(long deadline) {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      return false;
+    }
+    try {
+      TimeUnit.NANOSECONDS.timedWait(lock, left);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   @Override
   public String toString() {
     return getClass().getSimpleName() + "[" + name + ", " + state() + "]";
@@ -337,10 +391,12 @@ public abstract class Agent {
 
   private void runLifecycle() {
     emit(AgentStateEvent.STARTED);
-    Throwable failure = null;
+    Throwable thrown = null;
     String failedPhase = "setup";
+    boolean setupCalled = false;
     try {
       if (!stopRequested) {
+        setupCalled = true;
         runInterruptibly(this::setup);
       }
       if (!stopRequested) {
@@ -351,28 +407,39 @@ public abstract class Agent {
         failedPhase = "execute";
         runInterruptibly(this::execute);
       }
-    } catch (Throwable thrown) { // everything: an agent's failure must not escape its thread
-      if (!(stopRequested && thrown instanceof InterruptedException)) {
-        failure = thrown;
+    } catch (Throwable t) { // everything: an agent's failure must not escape its thread
+      if (!(stopRequested && isStopSignal(t))) {
+        thrown = t;
       }
     }
     synchronized (lock) {
       advance(AgentState.STOPPING);
     }
-    if (failure == null) {
+    if (thrown == null) {
       emit(AgentStateEvent.STOPPED);
     } else {
-      reportFailure(failure, failedPhase);
+      reportFailure(thrown, failedPhase);
     }
-    try {
-      teardown();
-    } catch (Throwable thrown) {
-      reportFailure(thrown, "teardown");
-      if (failure == null) {
+    if (setupCalled) {
+      try {
+        teardown();
+      } catch (Throwable t) {
+        reportFailure(t, "teardown");
+        if (thrown == null) {
+          thrown = t;
+        }
+      }
+    }
+    if (thrown != null) {
+      synchronized (lock) {
         failure = thrown;
       }
     }
-    AgentState end = failure == null ? AgentState.TERMINATED : AgentState.FAILED;
+    finish(thrown == null ? AgentState.TERMINATED : AgentState.FAILED);
+  }
+
+  /* Emits TERMINATED, releases an own manager, then enters the final state. */
+  private void finish(AgentState end) {
     emit(AgentStateEvent.TERMINATED, AgentStateEvent.STATE, end.name());
     EventManager ownManager;
     synchronized (lock) {
@@ -385,6 +452,22 @@ public abstract class Agent {
     synchronized (lock) {
       advance(end);
     }
+    termination.complete(end); // outside the lock: dependent actions run here
+  }
+
+  /* Whether a throwable is how a blocking call reacts to the stop's interrupt. */
+  private static boolean isStopSignal(Throwable thrown) {
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException
+          || t instanceof InterruptedIOException
+          || t instanceof ClosedByInterruptException) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   private interface Phase {
@@ -408,14 +491,14 @@ public abstract class Agent {
     }
   }
 
-  private void reportFailure(Throwable failure, String phase) {
-    LOG.error("Agent '{}' failed in {}", name, phase, failure);
+  private void reportFailure(Throwable thrown, String phase) {
+    LOG.error("Agent '{}' failed in {}", name, phase, thrown);
     emit(
         AgentStateEvent.ERROR,
         AgentStateEvent.ERROR_MESSAGE,
-        failure.toString(),
+        thrown.toString(),
         AgentStateEvent.ERROR_TYPE,
-        failure.getClass().getName(),
+        thrown.getClass().getName(),
         AgentStateEvent.PHASE,
         phase);
   }
@@ -428,10 +511,12 @@ public abstract class Agent {
     if (manager == null) {
       return; // cannot happen: start() sets one
     }
-    Object[] keyValues = new Object[more.length + 2];
+    Object[] keyValues = new Object[more.length + 4];
     keyValues[0] = AgentStateEvent.AGENT_NAME;
     keyValues[1] = name;
-    System.arraycopy(more, 0, keyValues, 2, more.length);
+    keyValues[2] = AgentStateEvent.AGENT_ID;
+    keyValues[3] = id;
+    System.arraycopy(more, 0, keyValues, 4, more.length);
     try {
       Emission emission = manager.emit(type, keyValues);
       synchronized (lock) {

@@ -3,8 +3,9 @@ package org.jorchestrate.agent;
 /**
  * The events an {@link Agent} emits on its event manager as it moves through its lifecycle.
  *
- * <p>Every one carries the parameter {@value #AGENT_NAME}. For one agent they are emitted from its
- * own thread, so every subscription sees them in this order:
+ * <p>Every one carries {@value #AGENT_NAME} and {@value #AGENT_ID} (unique per agent instance in
+ * the JVM, to tell apart agents of the same name on one manager). For one agent they are emitted
+ * from its own thread, so every subscription sees them in this order:
  *
  * <pre>
  * STARTED → READY → STOPPED → TERMINATED        work ended, or a stop was requested
@@ -14,7 +15,8 @@ package org.jorchestrate.agent;
  * </pre>
  *
  * A stop requested during setup skips {@code READY}. {@code TERMINATED} is always last and emitted
- * exactly once per started agent.
+ * exactly once per started agent. An agent whose thread could not be started emits {@code ERROR}
+ * (phase {@code start}) and {@code TERMINATED}.
  */
 public enum AgentStateEvent {
 
@@ -29,8 +31,8 @@ public enum AgentStateEvent {
 
   /**
    * A phase threw. Also carries {@value #ERROR_MESSAGE} (the throwable's {@code toString()}),
-   * {@value #ERROR_TYPE} (its class name) and {@value #PHASE} ({@code setup}, {@code execute} or
-   * {@code teardown}).
+   * {@value #ERROR_TYPE} (its class name) and {@value #PHASE} ({@code setup}, {@code execute},
+   * {@code teardown}, or {@code start} if its thread could not be started).
    */
   ERROR,
 
@@ -42,6 +44,9 @@ public enum AgentStateEvent {
 
   /** The parameter naming the agent, carried by every agent event. */
   public static final String AGENT_NAME = "agent_name";
+
+  /** The parameter identifying the agent instance, carried by every agent event. */
+  public static final String AGENT_ID = "agent_id";
 
   /** The parameter of {@link #ERROR} with the throwable's {@code toString()}. */
   public static final String ERROR_MESSAGE = "error_message";

@@ -2,12 +2,11 @@ package org.jorchestrate.orchestrator;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *       e -> System.out.println("Agent " + e.get("agent_name") + " started at " + e.eventTime()));
  *   orchestrator.eventManager().registerEvent(OrchestratorEvent.ALL_AGENTS_TERMINATED,
  *       e -> System.out.println("All agents terminated at " + e.eventTime()));
- *   orchestrator.run();   // start every agent, return once all ended
+ *   orchestrator.run();   // start every agent, return once all ended and the callbacks ran
  * }
  * }</pre>
  *
@@ -44,9 +43,11 @@ import org.slf4j.LoggerFactory;
  *       starts each on its own thread.
  *   <li>One subscription of its own turns the agents' {@link AgentStateEvent}s into {@link
  *       OrchestratorEvent}s ({@code STARTED → AGENT_STARTED}, {@code READY → AGENT_READY}, {@code
- *       ERROR → AGENT_ERROR}, {@code TERMINATED → AGENT_TERMINATED}) and emits {@link
- *       OrchestratorEvent#ALL_AGENTS_TERMINATED} exactly once, after the last agent ended, whatever
- *       the mix of success, failure and stop.
+ *       ERROR → AGENT_ERROR}, {@code TERMINATED → AGENT_TERMINATED}), in each agent's order, and
+ *       emits {@link OrchestratorEvent#ALL_AGENTS_TERMINATED} exactly once, after the last agent
+ *       ended, whatever the mix of success, failure and stop. An agent's end is also learnt from
+ *       the agent itself, so a lost {@code TERMINATED} event (a dropping overflow policy, a shared
+ *       manager shut down) never leaves {@code run()} waiting.
  *   <li>An {@link EventHistory} records every event of the manager, bounded.
  *   <li>{@link #stop()} asks every agent to stop and waits up to the stop timeout (10 seconds by
  *       default); an agent still running then is given up on: logged, reported as {@code
@@ -54,8 +55,9 @@ import org.slf4j.LoggerFactory;
  *       Its thread (a daemon by default) keeps running until it returns.
  * </ul>
  *
- * <p>Agent names identify agents in events, so they must be unique among the agents that share an
- * event manager. All methods are thread-safe. An orchestrator runs its agents once.
+ * <p>Agents are told apart in events by their {@linkplain Agent#id() id}, so agents of the same
+ * name on a shared manager do not mix. All methods are thread-safe. An orchestrator runs its agents
+ * once.
  */
 public final class Orchestrator implements AutoCloseable {
 
@@ -70,6 +72,18 @@ public final class Orchestrator implements AutoCloseable {
     DONE
   }
 
+  /* What the orchestrator knows of one agent; guarded by the orchestrator's lock. */
+  private static final class Tracked {
+    final Agent agent;
+    boolean terminatedReported;
+    boolean abandonReported;
+    boolean ended;
+
+    Tracked(Agent agent) {
+      this.agent = agent;
+    }
+  }
+
   private final String name;
   private final EventManager events;
   private final boolean ownsEvents;
@@ -79,14 +93,16 @@ public final class Orchestrator implements AutoCloseable {
   private final Subscription tracking;
 
   private final Object lock = new Object();
-  private final Map<String, Agent> agents = new LinkedHashMap<>(); // guarded by lock
-  private final Set<String> ended = new HashSet<>(); // guarded by lock
+  private final Map<String, Tracked> byName = new LinkedHashMap<>(); // guarded by lock
+  private final Map<String, Tracked> byId = new HashMap<>(); // guarded by lock
+  private int endedCount; // guarded by lock
   private int failed; // guarded by lock
   private int abandoned; // guarded by lock
   private Phase phase = Phase.NEW; // guarded by lock
+  private boolean stoppedBeforeStart; // guarded by lock
   private boolean allTerminatedEmitted; // guarded by lock
+  private final List<Emission> emitted = new ArrayList<>(); // guarded by lock; ~5 per agent
   private final CountDownLatch allEnded = new CountDownLatch(1);
-  private final List<Emission> emitted = new ArrayList<>(); // guarded by lock; ~4 per agent
 
   /** Creates an orchestrator with its own event manager, shut down by {@link #close()}. */
   public Orchestrator() {
@@ -156,17 +172,22 @@ public final class Orchestrator implements AutoCloseable {
         throw new IllegalStateException(
             "orchestrator '" + name + "' was already started; register agents before start()");
       }
-      if (agents.containsKey(agent.name())) {
+      if (byName.containsKey(agent.name())) {
         throw new IllegalArgumentException(
             "orchestrator '"
                 + name
                 + "' already has an agent named '"
                 + agent.name()
-                + "'; agent names identify their events and must be unique");
+                + "'; agent names must be unique");
       }
       agent.useEventManager(events);
-      agents.put(agent.name(), agent);
+      Tracked tracked = new Tracked(agent);
+      byName.put(agent.name(), tracked);
+      byId.put(agent.id(), tracked);
     }
+    // Learn the agent's end from the agent itself too, on its thread, in case its TERMINATED event
+    // never reaches the tracking subscription.
+    agent.whenTerminated().thenAccept(end -> reconcile(agent));
     return this;
   }
 
@@ -177,7 +198,9 @@ public final class Orchestrator implements AutoCloseable {
    */
   public List<Agent> agents() {
     synchronized (lock) {
-      return List.copyOf(agents.values());
+      List<Agent> all = new ArrayList<>(byName.size());
+      byName.values().forEach(t -> all.add(t.agent));
+      return List.copyOf(all);
     }
   }
 
@@ -185,16 +208,24 @@ public final class Orchestrator implements AutoCloseable {
    * Starts every registered agent on its own thread, and returns. With no agent registered, {@code
    * ALL_AGENTS_TERMINATED} is emitted at once.
    *
-   * @throws IllegalStateException if already started
+   * @throws IllegalStateException if already started, stopped, or the event manager is shut down
    */
   public void start() {
     List<Agent> toStart;
     synchronized (lock) {
       if (phase != Phase.NEW) {
-        throw new IllegalStateException("orchestrator '" + name + "' was already started");
+        throw new IllegalStateException(
+            "orchestrator '"
+                + name
+                + (stoppedBeforeStart ? "' was stopped before it started" : "' was already started")
+                + "; an orchestrator runs once");
+      }
+      if (events.isShutdown()) {
+        throw new IllegalStateException(
+            "orchestrator '" + name + "' cannot start: its event manager is shut down");
       }
       phase = Phase.RUNNING;
-      toStart = List.copyOf(agents.values());
+      toStart = agents();
     }
     LOG.debug("Orchestrator '{}' starts {} agent(s)", name, toStart.size());
     if (toStart.isEmpty()) {
@@ -208,16 +239,8 @@ public final class Orchestrator implements AutoCloseable {
           agent.start(threadFactory);
         }
       } catch (RuntimeException | Error failure) {
+        // The agent reported ERROR and TERMINATED itself; reconcile() counts it.
         LOG.error("Orchestrator '{}' could not start agent '{}'", name, agent.name(), failure);
-        emitQuietly(
-            OrchestratorEvent.AGENT_ERROR,
-            OrchestratorEvent.AGENT_NAME,
-            agent.name(),
-            OrchestratorEvent.ERROR_MESSAGE,
-            failure.toString(),
-            OrchestratorEvent.PHASE,
-            "start");
-        agentEnded(agent.name(), true, false);
       }
     }
   }
@@ -228,7 +251,7 @@ public final class Orchestrator implements AutoCloseable {
    * the calling thread is interrupted meanwhile, the agents are stopped (as by {@link #stop()}) and
    * the method returns with the interrupt status set.
    *
-   * @throws IllegalStateException if already started
+   * @throws IllegalStateException if already started or stopped, or the event manager is shut down
    */
   public void run() {
     start();
@@ -236,7 +259,7 @@ public final class Orchestrator implements AutoCloseable {
       allEnded.await();
     } catch (InterruptedException e) {
       LOG.info("Orchestrator '{}' interrupted while running: stopping its agents", name);
-      stop();
+      stop(); // keeps the interrupt status set
       Thread.currentThread().interrupt();
       return;
     }
@@ -266,35 +289,46 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   /**
-   * Asks every agent to stop, waits up to the stop timeout for them to end, gives up on those still
-   * running (see the class description), and returns once {@code ALL_AGENTS_TERMINATED} was
-   * emitted. Before {@link #start()} it only prevents a later start. Idempotent.
+   * Asks every agent to stop, waits up to the stop timeout for them to end (ignoring interrupts
+   * meanwhile, which it restores on return), gives up on those still running (see the class
+   * description), and returns once {@code ALL_AGENTS_TERMINATED} was emitted and delivered (if
+   * agents were given up on, it waits up to half the stop timeout more for that delivery).
+   * Called from a callback of the orchestrator's event manager it only requests the stops and
+   * returns, since the deliveries it would wait for include that callback. Before {@link #start()}
+   * it makes a later start fail. Idempotent.
    */
   public void stop() {
-    List<Agent> running;
+    List<Agent> all;
     synchronized (lock) {
       if (phase == Phase.NEW) {
         phase = Phase.DONE;
-        return;
+        stoppedBeforeStart = true;
       }
-      running = List.copyOf(agents.values());
+      if (stoppedBeforeStart) {
+        return; // nothing ever ran
+      }
+      all = agents();
     }
-    long deadline = System.nanoTime() + stopTimeout.toNanos();
-    for (Agent agent : running) {
+    for (Agent agent : all) {
       agent.stop();
     }
-    boolean interrupted = false;
-    try {
-      if (!allEnded.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-        abandonStragglers(running);
-      }
-    } catch (InterruptedException e) {
-      interrupted = true;
-      abandonStragglers(running);
+    if (events.isCallbackThread()) {
+      return;
     }
-    awaitDelivery(deadline);
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    long deadline = System.nanoTime() + stopTimeout.toNanos();
+    boolean interrupted = Thread.interrupted(); // bounded waits below: restore it at the end
+    try {
+      if (!awaitAllEndedUninterruptibly(deadline)) {
+        abandonStragglers();
+      }
+      long deliveryDeadline = Math.max(deadline, System.nanoTime() + stopTimeout.toNanos() / 2);
+      while (!awaitDelivery(deliveryDeadline) && Thread.interrupted()) {
+        interrupted = true; // an interrupt cut the wait short: wait out the rest of the timeout
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -303,6 +337,7 @@ public final class Orchestrator implements AutoCloseable {
   public void close() {
     stop();
     tracking.unsubscribe();
+    history.close();
     if (ownsEvents) {
       events.shutdown();
     }
@@ -311,7 +346,7 @@ public final class Orchestrator implements AutoCloseable {
   @Override
   public String toString() {
     synchronized (lock) {
-      return "Orchestrator[" + name + ", " + phase + ", " + agents.size() + " agents]";
+      return "Orchestrator[" + name + ", " + phase + ", " + byName.size() + " agents]";
     }
   }
 
@@ -322,10 +357,14 @@ public final class Orchestrator implements AutoCloseable {
     if (!(event.type() instanceof AgentStateEvent type)) {
       return;
     }
-    Object agentName = event.get(AgentStateEvent.AGENT_NAME);
-    if (!(agentName instanceof String agent) || !isOurs(agent)) {
-      return;
+    Tracked tracked;
+    synchronized (lock) {
+      tracked = byId.get(String.valueOf(event.get(AgentStateEvent.AGENT_ID)));
     }
+    if (tracked == null) {
+      return; // another orchestrator's agent, or a standalone one, on a shared manager
+    }
+    String agent = tracked.agent.name();
     switch (type) {
       case STARTED ->
           emitQuietly(OrchestratorEvent.AGENT_STARTED, OrchestratorEvent.AGENT_NAME, agent);
@@ -337,60 +376,89 @@ public final class Orchestrator implements AutoCloseable {
               agent,
               OrchestratorEvent.ERROR_MESSAGE,
               String.valueOf(event.get(AgentStateEvent.ERROR_MESSAGE)),
+              OrchestratorEvent.ERROR_TYPE,
+              String.valueOf(event.get(AgentStateEvent.ERROR_TYPE)),
               OrchestratorEvent.PHASE,
               String.valueOf(event.get(AgentStateEvent.PHASE)));
-      case TERMINATED -> {
-        String state = String.valueOf(event.get(AgentStateEvent.STATE));
-        emitQuietly(
-            OrchestratorEvent.AGENT_TERMINATED,
-            OrchestratorEvent.AGENT_NAME,
-            agent,
-            OrchestratorEvent.STATE,
-            state);
-        agentEnded(agent, AgentState.FAILED.name().equals(state), false);
-      }
+      case TERMINATED ->
+          reportTerminated(tracked, String.valueOf(event.get(AgentStateEvent.STATE)));
       case STOPPED -> {
         // no orchestrator event of its own; AGENT_TERMINATED follows
       }
     }
   }
 
-  private boolean isOurs(String agentName) {
+  /*
+   * Runs on the agent's thread once it ended. Normally the tracking subscription has reported it
+   * by the time the agent's events are delivered; if not, its TERMINATED event was lost.
+   */
+  private void reconcile(Agent agent) {
+    agent.awaitTermination(stopTimeout); // its events delivered (or dropped), or given up waiting
+    Tracked tracked;
     synchronized (lock) {
-      return agents.containsKey(agentName);
+      tracked = byId.get(agent.id());
+    }
+    if (tracked != null) {
+      reportTerminated(tracked, agent.state().name());
     }
   }
 
-  private void abandonStragglers(List<Agent> agentsToCheck) {
-    for (Agent agent : agentsToCheck) {
-      if (!agent.state().isTerminal()) {
-        String message =
-            "agent '"
-                + agent.name()
-                + "' did not stop within "
-                + stopTimeout
-                + " ("
-                + agent.state()
-                + "); given up on, its thread keeps running until it returns";
-        LOG.warn("Orchestrator '{}': {}", name, message);
-        emitQuietly(
-            OrchestratorEvent.AGENT_ERROR,
-            OrchestratorEvent.AGENT_NAME,
-            agent.name(),
-            OrchestratorEvent.ERROR_MESSAGE,
-            message,
-            OrchestratorEvent.PHASE,
-            "stop");
-        agentEnded(agent.name(), false, true);
+  private void reportTerminated(Tracked tracked, String state) {
+    synchronized (lock) {
+      if (tracked.terminatedReported) {
+        return;
       }
+      tracked.terminatedReported = true;
+    }
+    emitQuietly(
+        OrchestratorEvent.AGENT_TERMINATED,
+        OrchestratorEvent.AGENT_NAME,
+        tracked.agent.name(),
+        OrchestratorEvent.STATE,
+        state);
+    ended(tracked, AgentState.FAILED.name().equals(state), false);
+  }
+
+  private void abandonStragglers() {
+    List<Tracked> stragglers = new ArrayList<>();
+    synchronized (lock) {
+      for (Tracked tracked : byName.values()) {
+        if (!tracked.ended && !tracked.abandonReported) {
+          tracked.abandonReported = true;
+          stragglers.add(tracked);
+        }
+      }
+    }
+    for (Tracked tracked : stragglers) {
+      Agent agent = tracked.agent;
+      String message =
+          "agent '"
+              + agent.name()
+              + "' did not stop within "
+              + stopTimeout
+              + " (it is "
+              + agent.state()
+              + "); given up on, its thread runs on until it returns";
+      LOG.warn("Orchestrator '{}': {}", name, message);
+      emitQuietly(
+          OrchestratorEvent.AGENT_ERROR,
+          OrchestratorEvent.AGENT_NAME,
+          agent.name(),
+          OrchestratorEvent.ERROR_MESSAGE,
+          message,
+          OrchestratorEvent.PHASE,
+          "stop");
+      ended(tracked, false, true);
     }
   }
 
-  private void agentEnded(String agent, boolean agentFailed, boolean agentAbandoned) {
+  private void ended(Tracked tracked, boolean agentFailed, boolean agentAbandoned) {
     synchronized (lock) {
-      if (!ended.add(agent)) {
-        return; // already counted (an abandoned agent that ended after all)
+      if (tracked.ended) {
+        return; // already counted: an agent given up on that ended after all
       }
+      tracked.ended = true;
+      endedCount++;
       if (agentFailed) {
         failed++;
       }
@@ -406,28 +474,28 @@ public final class Orchestrator implements AutoCloseable {
     int failedCount;
     int abandonedCount;
     synchronized (lock) {
-      if (allTerminatedEmitted || phase == Phase.NEW || ended.size() < agents.size()) {
+      if (allTerminatedEmitted || phase != Phase.RUNNING || endedCount < byName.size()) {
         return;
       }
       allTerminatedEmitted = true;
       phase = Phase.DONE;
-      total = agents.size();
+      total = byName.size();
       failedCount = failed;
       abandonedCount = abandoned;
     }
     // Emitted outside the lock: under OverflowPolicy.BLOCK an emit may wait for room.
     emitQuietly(
-            OrchestratorEvent.ALL_AGENTS_TERMINATED,
-            OrchestratorEvent.ORCHESTRATOR,
-            name,
-            OrchestratorEvent.AGENTS,
-            total,
-            OrchestratorEvent.FAILED,
-            failedCount,
-            OrchestratorEvent.ABANDONED,
-            abandonedCount);
+        OrchestratorEvent.ALL_AGENTS_TERMINATED,
+        OrchestratorEvent.ORCHESTRATOR,
+        name,
+        OrchestratorEvent.AGENTS,
+        total,
+        OrchestratorEvent.FAILED,
+        failedCount,
+        OrchestratorEvent.ABANDONED,
+        abandonedCount);
     LOG.debug(
-        "Orchestrator '{}': all {} agent(s) ended ({} failed, {} abandoned)",
+        "Orchestrator '{}': all {} agent(s) ended ({} failed, {} given up on)",
         name,
         total,
         failedCount,
@@ -435,17 +503,38 @@ public final class Orchestrator implements AutoCloseable {
     allEnded.countDown();
   }
 
+  private boolean awaitAllEndedUninterruptibly(long deadline) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return allEnded.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /* Waits until every event of the run was delivered: the agents' and the orchestrator's. */
   private boolean awaitDelivery(long deadline) {
-    List<Agent> all;
+    List<Agent> toAwait = new ArrayList<>();
     List<Emission> ours;
     synchronized (lock) {
-      all = List.copyOf(agents.values());
+      for (Tracked tracked : byName.values()) {
+        if (!tracked.abandonReported) {
+          toAwait.add(tracked.agent);
+        }
+      }
       ours = List.copyOf(emitted);
     }
     try {
-      for (Agent agent : all) {
-        if (agent.state().isTerminal() && !agent.awaitTermination(remaining(deadline))) {
+      for (Agent agent : toAwait) {
+        if (!agent.awaitTermination(remaining(deadline))) {
           return warnUndelivered();
         }
       }
@@ -561,8 +650,8 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     /**
-     * Sets how long {@link Orchestrator#stop()} waits for the agents before giving up on them.
-     * Default: 10 seconds.
+     * Sets how long {@link Orchestrator#stop()} waits for the agents before giving up on them, and
+     * how long {@code run()} waits for the last callbacks. Default: 10 seconds.
      *
      * @param timeout positive
      * @return this builder

@@ -15,26 +15,32 @@ public enum OrchestratorEvent {
 
   /**
    * An agent ended ({@code AgentStateEvent.TERMINATED}); also carries {@value #STATE}, {@code
-   * TERMINATED} or {@code FAILED}.
+   * TERMINATED} or {@code FAILED}. Emitted exactly once per agent, also if its own {@code
+   * TERMINATED} event was lost (dropped by an overflow policy, or refused by a manager shut down
+   * meanwhile).
    */
   AGENT_TERMINATED,
 
   /**
    * An agent failed, or did not stop within the orchestrator's stop timeout; also carries {@value
-   * #ERROR_MESSAGE} and {@value #PHASE} ({@code setup}, {@code execute}, {@code teardown}, or
-   * {@code stop} for an agent that was given up on).
+   * #ERROR_MESSAGE}, {@value #ERROR_TYPE} and {@value #PHASE} ({@code start}, {@code setup}, {@code
+   * execute}, {@code teardown}, or {@code stop} for an agent that was given up on).
    */
   AGENT_ERROR,
 
   /**
-   * Every agent of the orchestrator has ended (or was given up on after the stop timeout); emitted
-   * exactly once per run, after the last {@link #AGENT_TERMINATED}. Carries {@value #ORCHESTRATOR},
+   * Every agent of the orchestrator has ended, or was given up on after the stop timeout; emitted
+   * exactly once per run, after the last {@link #AGENT_TERMINATED} of the agents that ended (an
+   * agent given up on may still end, and be reported, later). Carries {@value #ORCHESTRATOR},
    * {@value #AGENTS}, {@value #FAILED} and {@value #ABANDONED}.
    */
   ALL_AGENTS_TERMINATED;
 
   /** The parameter naming the agent. */
   public static final String AGENT_NAME = "agent_name";
+
+  /** The parameter of {@link #AGENT_ERROR} with the failure's class name, if there is one. */
+  public static final String ERROR_TYPE = "error_type";
 
   /** The parameter of {@link #AGENT_ERROR} describing the failure. */
   public static final String ERROR_MESSAGE = "error_message";

@@ -250,7 +250,7 @@ class AgentTest {
     agent.start();
 
     assertThat(agent.awaitTermination(WAIT)).isTrue();
-    assertThat(agent.phases).allMatch(p -> p.startsWith("teardown"));
+    assertThat(agent.phases).as("neither setup nor teardown").isEmpty();
     assertThat(agent.state()).isEqualTo(AgentState.TERMINATED);
   }
 
@@ -345,5 +345,77 @@ class AgentTest {
     assertThat(agent.awaitTermination(WAIT)).isTrue();
     assertThat(made).hasValue(1);
     assertThat(agent.phases.get(0)).isEqualTo("setup on my-thread");
+  }
+
+  @Test
+  void stopSurfacingAsAnotherException_isTheStop_notAFailure() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    Agent io =
+        new Agent("io") {
+          @Override
+          protected void execute() throws Exception {
+            try {
+              never.await();
+            } catch (InterruptedException e) {
+              // as a blocking I/O call would report it
+              throw new java.io.UncheckedIOException(new java.io.InterruptedIOException("stopped"));
+            }
+          }
+        };
+    io.useEventManager(events);
+    io.start();
+    assertThat(io.awaitState(AgentState.RUNNING, WAIT)).isTrue();
+
+    io.stop();
+
+    assertThat(io.awaitTermination(WAIT)).isTrue();
+    assertThat(io.state()).isEqualTo(AgentState.TERMINATED);
+    assertThat(io.failure()).isEmpty();
+  }
+
+  @Test
+  void failure_andWhenTerminated_reportTheOutcome() throws Exception {
+    Scripted agent = new Scripted("reporting", "execute");
+    agent.useEventManager(events);
+
+    agent.start();
+
+    assertThat(agent.whenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS))
+        .isEqualTo(AgentState.FAILED);
+    assertThat(agent.failure()).get().extracting(Throwable::getMessage).isEqualTo("execute broke");
+  }
+
+  @Test
+  void events_carryTheAgentsId() {
+    Scripted first = new Scripted("same-name", "");
+    Scripted second = new Scripted("same-name", "");
+    List<Object> ids = Collections.synchronizedList(new ArrayList<>());
+    events.registerEvent(AgentStateEvent.TERMINATED, e -> ids.add(e.get(AgentStateEvent.AGENT_ID)));
+    first.useEventManager(events);
+    second.useEventManager(events);
+
+    first.start();
+    second.start();
+
+    assertThat(first.awaitTermination(WAIT)).isTrue();
+    assertThat(second.awaitTermination(WAIT)).isTrue();
+    assertThat(first.id()).isNotEqualTo(second.id());
+    assertThat(ids).containsExactlyInAnyOrder(first.id(), second.id());
+  }
+
+  @Test
+  void threadThatCannotStart_endsTheAgentFailed_withErrorAndTerminated() {
+    Scripted agent = new Scripted("unstartable", "");
+    agent.useEventManager(events);
+    Thread alreadyStarted = new Thread(() -> {});
+    alreadyStarted.start();
+
+    assertThatThrownBy(() -> agent.start(task -> alreadyStarted))
+        .isInstanceOf(IllegalThreadStateException.class);
+
+    assertThat(agent.state()).isEqualTo(AgentState.FAILED);
+    assertThat(agent.awaitTermination(WAIT)).isTrue();
+    awaitEvents("unstartable", 2);
+    assertThat(eventsOf("unstartable")).containsExactly("ERROR(start)", "TERMINATED=FAILED");
   }
 }

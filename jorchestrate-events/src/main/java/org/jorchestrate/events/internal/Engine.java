@@ -353,6 +353,15 @@ public final class Engine {
     }
   }
 
+  /**
+   * Tells whether the calling thread runs a callback of this engine.
+   *
+   * @return true inside one of its callbacks
+   */
+  public boolean isCallbackThreadOfThis() {
+    return CALLBACK_ENGINE.get() == this;
+  }
+
   static boolean isCallbackThread() {
     return CALLBACK_ENGINE.get() != null;
   }
