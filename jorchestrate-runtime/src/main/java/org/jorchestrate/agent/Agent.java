@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * class Greeter extends Agent {
  *   Greeter() { super("greeter"); }
- *   protected void execute() { System.out.println("hello"); }
+ *   protected void execute() { log.info("hello"); }
  * }
  * Greeter greeter = new Greeter();
  * greeter.eventManager().registerEvent(AgentStateEvent.TERMINATED, e -> ...);

@@ -2,6 +2,7 @@ package org.jorchestrate.events.internal;
 
 import java.util.AbstractQueue;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
 import org.jspecify.annotations.Nullable;
 
@@ -46,8 +47,9 @@ final class EvictingQueue extends AbstractQueue<EventRecord> {
     return deque.size();
   }
 
+  /** Iterates over a snapshot; the mailbox does not iterate, but a Queue must. */
   @Override
-  public Iterator<EventRecord> iterator() {
-    throw new UnsupportedOperationException("not needed by the mailbox");
+  public synchronized Iterator<EventRecord> iterator() {
+    return new ArrayList<>(deque).iterator();
   }
 }

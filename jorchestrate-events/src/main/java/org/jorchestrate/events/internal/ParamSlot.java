@@ -68,39 +68,25 @@ final class ParamSlot {
   private @Nullable Object namedValue(EventRecord event, BoundMethod method) {
     Object value = event.get(name);
     if (value == null) {
-      if (declared.isPrimitive() && !event.has(name)) {
-        throw new IllegalArgumentException(
-            method.describe()
-                + " was not invoked for "
-                + EventRecord.typeName(event.type())
-                + ": the event has no parameter '"
-                + name
-                + "' for its "
-                + declared.getName()
-                + " parameter; declare it "
-                + boxed.getSimpleName()
-                + " to accept its absence as null");
+      if (!declared.isPrimitive()) {
+        return null;
       }
-      if (declared.isPrimitive()) {
-        throw new IllegalArgumentException(
-            method.describe()
-                + " was not invoked for "
-                + EventRecord.typeName(event.type())
-                + ": parameter '"
-                + name
-                + "' is null, which its "
-                + declared.getName()
-                + " parameter cannot take; declare it "
-                + boxed.getSimpleName());
-      }
-      return null;
+      throw notInvoked(
+          event,
+          method,
+          (event.has(name)
+                  ? "parameter '" + name + "' is null, which its "
+                  : "the event has no parameter '" + name + "' for its ")
+              + declared.getName()
+              + " parameter; declare it "
+              + boxed.getSimpleName()
+              + " to accept null");
     }
     if (!boxed.isInstance(value) && !widens(value.getClass(), declared)) {
-      throw new IllegalArgumentException(
-          method.describe()
-              + " was not invoked for "
-              + EventRecord.typeName(event.type())
-              + ": parameter '"
+      throw notInvoked(
+          event,
+          method,
+          "parameter '"
               + name
               + "' is a "
               + value.getClass().getName()
@@ -108,6 +94,16 @@ final class ParamSlot {
               + declared.getName());
     }
     return value;
+  }
+
+  private static IllegalArgumentException notInvoked(
+      EventRecord event, BoundMethod method, String reason) {
+    return new IllegalArgumentException(
+        method.describe()
+            + " was not invoked for "
+            + EventRecord.typeName(event.type())
+            + ": "
+            + reason);
   }
 
   /* The JLS 5.1.2 widening primitive conversions, from a wrapper's primitive to `to`. */
