@@ -403,10 +403,10 @@ public final class EventManager implements AutoCloseable {
     }
 
     /**
-     * Sets how many undelivered events each subscription holds before the {@link #overflow
-     * OverflowPolicy} applies: those queued plus those of the batch its callback is working through
-     * (see {@link Subscription#backlog()}). Default: {@value EventManager#DEFAULT_QUEUE_CAPACITY}.
-     * Queues grow on demand, so a large capacity costs memory only when used.
+     * Sets how many events each subscription's queue holds (besides the one its callback may be
+     * running for) before the {@link #overflow OverflowPolicy} applies. Default: {@value
+     * EventManager#DEFAULT_QUEUE_CAPACITY}. Queues grow on demand, so a large capacity costs memory
+     * only when used.
      *
      * @param capacity at least 1
      * @return this builder

@@ -1,8 +1,8 @@
 package org.jorchestrate.events;
 
 /**
- * What {@code emit} does when a subscription already holds {@linkplain
- * EventManager.Builder#queueCapacity(int) its capacity} of undelivered events.
+ * What {@code emit} does when a subscription's queue already holds {@linkplain
+ * EventManager.Builder#queueCapacity(int) its capacity} of events.
  *
  * <p>Whatever the policy, {@code emit} called from inside a callback never waits for a full queue,
  * so a callback that emits into its own manager never deadlocks; under {@link #BLOCK} such an event

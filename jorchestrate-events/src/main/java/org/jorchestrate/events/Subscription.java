@@ -58,9 +58,9 @@ public interface Subscription extends AutoCloseable {
   long dropped();
 
   /**
-   * Returns how many events it holds undelivered: queued, or in the batch its callback is working
-   * through (delivered events leave the count when their batch of at most a few hundred ends). This
-   * is the load its {@linkplain EventManager.Builder#queueCapacity(int) queue capacity} bounds.
+   * Returns how many events wait in its queue, not counting the one its callback may be running
+   * for. This is what its {@linkplain EventManager.Builder#queueCapacity(int) queue capacity}
+   * bounds.
    *
    * @return an estimate for monitoring
    */

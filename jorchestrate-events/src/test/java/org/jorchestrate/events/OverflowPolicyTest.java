@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Each overflow policy on a subscription with capacity 4 whose callback is held on a latch: the
- * first event is inside the callback (and counts, until its batch ends), the next 3 fill the queue.
+ * first event is inside the callback, the next 4 fill the queue.
  */
 @Timeout(60)
 class OverflowPolicyTest {
@@ -94,7 +94,7 @@ class OverflowPolicyTest {
     emitter.start();
 
     await().until(() -> emitter.getState() == Thread.State.WAITING);
-    assertThat(emitted).hasValue(CAPACITY); // 0 in the callback, 1..3 queued, 4 waits
+    assertThat(emitted).hasValue(1 + CAPACITY); // 0 in the callback, 1..4 queued, 5 waits
     assertThat(held.backlog()).isEqualTo(CAPACITY);
     release.countDown();
     emitter.join(10_000);
@@ -111,7 +111,7 @@ class OverflowPolicyTest {
       throws Exception {
     start(OverflowPolicy.BLOCK);
     holdFirst();
-    for (int i = 1; i < CAPACITY; i++) {
+    for (int i = 1; i <= CAPACITY; i++) {
       events.emit(TestEvents.TASK_STARTED, "i", i);
     }
     AtomicReference<Emission> blocked = new AtomicReference<>();
@@ -137,7 +137,7 @@ class OverflowPolicyTest {
     assertThat(blocked.get().dropped()).isEqualTo(1);
     assertThat(blocked.get().delivered()).isEqualTo(1); // the other subscription got it
     assertThat(held.dropped()).isEqualTo(1);
-    await().until(() -> deliveredSoFar().size() == CAPACITY);
+    await().until(() -> deliveredSoFar().size() == 1 + CAPACITY);
     assertThat(deliveredSoFar()).doesNotContain(99);
   }
 
@@ -145,11 +145,11 @@ class OverflowPolicyTest {
   void block_unsubscribeReleasesBlockedEmitter_andTheEventIsStillDelivered() throws Exception {
     start(OverflowPolicy.BLOCK);
     holdFirst();
-    for (int i = 1; i < CAPACITY; i++) {
+    for (int i = 1; i <= CAPACITY; i++) {
       events.emit(TestEvents.TASK_STARTED, "i", i);
     }
     AtomicReference<Emission> blocked = new AtomicReference<>();
-    Thread emitter = new Thread(() -> blocked.set(events.emit(TestEvents.TASK_STARTED, "i", 4)));
+    Thread emitter = new Thread(() -> blocked.set(events.emit(TestEvents.TASK_STARTED, "i", 5)));
     emitter.start();
     await().until(() -> emitter.getState() == Thread.State.WAITING);
 
@@ -159,7 +159,7 @@ class OverflowPolicyTest {
     assertThat(emitter.isAlive()).isFalse();
     release.countDown();
     assertThat(blocked.get().await(Duration.ofSeconds(10))).isTrue();
-    assertThat(deliveredSoFar()).containsExactly(0, 1, 2, 3, 4);
+    assertThat(deliveredSoFar()).containsExactly(0, 1, 2, 3, 4, 5);
   }
 
   @Test
@@ -201,14 +201,14 @@ class OverflowPolicyTest {
       for (int i = 1; i < 10; i++) {
         emissions.add(emitSettled(i));
       }
-      assertThat(log.text()).contains("WARN").contains("DROP_NEWEST").contains("i=4");
+      assertThat(log.text()).contains("WARN").contains("DROP_NEWEST").contains("i=5");
     }
     release.countDown();
-    await().until(() -> deliveredSoFar().size() == CAPACITY);
+    await().until(() -> deliveredSoFar().size() == 1 + CAPACITY);
 
-    assertThat(deliveredSoFar()).containsExactly(0, 1, 2, 3);
-    assertThat(held.dropped()).isEqualTo(6);
-    assertThat(emissions).extracting(Emission::dropped).containsExactly(0, 0, 0, 1, 1, 1, 1, 1, 1);
+    assertThat(deliveredSoFar()).containsExactly(0, 1, 2, 3, 4);
+    assertThat(held.dropped()).isEqualTo(5);
+    assertThat(emissions).extracting(Emission::dropped).containsExactly(0, 0, 0, 0, 1, 1, 1, 1, 1);
     for (Emission emission : emissions) {
       assertThat(emission.await(Duration.ofSeconds(10))).isTrue();
       assertThat(emission.delivered() + emission.dropped()).isEqualTo(2);
@@ -226,11 +226,11 @@ class OverflowPolicyTest {
     }
 
     release.countDown();
-    await().until(() -> deliveredSoFar().size() == CAPACITY);
+    await().until(() -> deliveredSoFar().size() == 1 + CAPACITY);
 
-    assertThat(deliveredSoFar()).containsExactly(0, 7, 8, 9);
-    assertThat(held.dropped()).isEqualTo(6);
-    assertThat(emissions).extracting(Emission::dropped).containsExactly(1, 1, 1, 1, 1, 1, 0, 0, 0);
+    assertThat(deliveredSoFar()).containsExactly(0, 6, 7, 8, 9);
+    assertThat(held.dropped()).isEqualTo(5);
+    assertThat(emissions).extracting(Emission::dropped).containsExactly(1, 1, 1, 1, 1, 0, 0, 0, 0);
     assertThat(unaffected.count()).isEqualTo(10);
   }
 
@@ -239,11 +239,11 @@ class OverflowPolicyTest {
     start(OverflowPolicy.FAIL);
     holdFirst();
     await().until(() -> unaffected.count() == 1);
-    for (int i = 1; i < CAPACITY; i++) {
+    for (int i = 1; i <= CAPACITY; i++) {
       emitSettled(i);
     }
 
-    assertThatThrownBy(() -> events.emit(TestEvents.TASK_STARTED, "i", 4))
+    assertThatThrownBy(() -> events.emit(TestEvents.TASK_STARTED, "i", 5))
         .isInstanceOf(QueueFullException.class)
         .hasMessageContaining("emit(TestEvents.TASK_STARTED)")
         .hasMessageContaining("capacity of 4")
@@ -251,11 +251,11 @@ class OverflowPolicyTest {
         .hasMessageContaining("raise queueCapacity");
 
     release.countDown();
-    await().until(() -> deliveredSoFar().size() == CAPACITY);
-    Emission after = events.emit(TestEvents.TASK_STARTED, "i", 5);
+    await().until(() -> deliveredSoFar().size() == 1 + CAPACITY);
+    Emission after = events.emit(TestEvents.TASK_STARTED, "i", 6);
     assertThat(after.await(Duration.ofSeconds(10))).isTrue();
-    assertThat(unaffected.events()).extracting(e -> e.get("i")).containsExactly(0, 1, 2, 3, 5);
-    assertThat(deliveredSoFar()).containsExactly(0, 1, 2, 3, 5);
+    assertThat(unaffected.events()).extracting(e -> e.get("i")).containsExactly(0, 1, 2, 3, 4, 6);
+    assertThat(deliveredSoFar()).containsExactly(0, 1, 2, 3, 4, 6);
   }
 
   @Test

@@ -238,7 +238,7 @@ class ShutdownTest {
 
       assertThat(log.text())
           .contains("shutdown gave up after PT0.3S")
-          .contains("with 3 undelivered")
+          .contains("with 2 queued")
           .contains("in thread jorchestrate-stuck-");
     }
     assertThat(fine.delivered()).isEqualTo(1);
@@ -286,7 +286,7 @@ class ShutdownTest {
     EventManager events =
         EventManager.builder()
             .workers(1)
-            .queueCapacity(2)
+            .queueCapacity(1)
             .shutdownTimeout(Duration.ofMillis(200))
             .build();
     CountDownLatch release = new CountDownLatch(1);
@@ -300,7 +300,7 @@ class ShutdownTest {
         });
     events.emit(TestEvents.TASK_STARTED, "n", 0);
     assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
-    events.emit(TestEvents.TASK_STARTED, "n", 1); // with n=0 in the callback: full
+    events.emit(TestEvents.TASK_STARTED, "n", 1); // fills the queue
     AtomicReference<Emission> blocked = new AtomicReference<>();
     Thread emitter = new Thread(() -> blocked.set(events.emit(TestEvents.TASK_STARTED, "n", 2)));
     emitter.start();

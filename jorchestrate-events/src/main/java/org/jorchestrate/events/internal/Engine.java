@@ -339,6 +339,16 @@ public final class Engine {
     return batchSize;
   }
 
+  /**
+   * Tells whether other drains may be waiting for a worker, so that a busy drain should hand over
+   * after its batch. Exact for the own pool (its work queue); for a supplied executor, unknown, so
+   * always true.
+   */
+  boolean othersWaiting() {
+    ThreadPoolExecutor pool = ownPool;
+    return pool == null || !pool.getQueue().isEmpty();
+  }
+
   boolean isAbandoned() {
     return abandoned;
   }
@@ -548,7 +558,7 @@ public final class Engine {
     for (Mailbox mailbox : subscriptions) {
       int backlog = mailbox.backlog();
       if (backlog > 0) {
-        pending.add(mailbox + " with " + backlog + " undelivered");
+        pending.add(mailbox + " with " + backlog + " queued");
       }
       mailbox.wakeBlockedEmitters();
     }
@@ -563,8 +573,8 @@ public final class Engine {
     }
     ThreadPoolExecutor pool = ownPool;
     LOG.warn(
-        "{}: shutdown gave up after {}: dropping the events not yet delivered ({}); callbacks"
-            + " still running, whose threads are interrupted now: {}",
+        "{}: shutdown gave up after {}: dropping the events still queued ({}); callbacks still"
+            + " running, whose threads are interrupted now: {}",
         name,
         shutdownTimeout,
         pending.isEmpty() ? "none left" : String.join(", ", pending),

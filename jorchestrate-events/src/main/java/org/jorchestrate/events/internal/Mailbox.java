@@ -13,39 +13,42 @@ import org.jspecify.annotations.Nullable;
 /*
  * One subscription: its queue of events and the drain that runs its callback on the executor.
  *
- * Design: the queue-drain pattern (as in RxJava's "wip" loops). Emitters offer events to a
- * lock-free MPSC queue (JCTools, the Atomic* variant, which needs no sun.misc.Unsafe), then add 1
- * to `pending`, the number of events queued and not yet accounted for by a drain. The emitter whose
- * add finds 0 schedules the drain: one executor task per activation of a subscription, not per
- * event (the Python original submits one per callback per emission). The drain reads `pending`,
- * delivers that many events (at most BATCH), subtracts them, and goes on with whatever arrived in
- * the meantime; when its subtraction leaves 0 it stops, and the next emitter schedules it again.
- * After BATCH events it resubmits itself, so that other subscriptions get a turn on a small pool.
+ * Design. Emitters offer events to a lock-free MPSC queue (JCTools, the Atomic* variant, which
+ * needs no sun.misc.Unsafe); at most one drain runs at a time, guarded by `status`:
  *
- * Why pending and not the queue's own state: JCTools publishes its producer and consumer indices
- * with lazySet (a release store), so "offer, then read a volatile status" does not pair with
- * "store IDLE, then check isEmpty()" as a Dekker handshake; a resize made poll() and isEmpty() miss
- * an offered event (found by review, reproduced). Both sides of `pending` are atomic
- * read-modify-writes, totally ordered, so exactly one of them sees the other: either the emitter
- * finds 0 and schedules, or the drain finds the event counted and delivers it. The emitter's offer
- * happens-before its add, and the drain's add reads from it, so every counted event is visible to
- * the drain's poll.
+ *   IDLE       no drain is scheduled or running; the queue was seen empty after the last one.
+ *   SCHEDULED  a drain is submitted to the executor or running, and owns the consumer side.
  *
- * Ordering. One drain at a time (only the emitter that moves pending from 0 schedules one, and the
- * drain that brings it back to 0 stops) and a FIFO queue give per-subscription FIFO for each
- * emitting thread; the adds on `pending` order successive drains, so each callback happens-before
- * the next one of this subscription, whichever pool thread runs it.
+ * An emitter that queued an event and sees IDLE CASes to SCHEDULED and submits the drain: one
+ * executor task per activation of a subscription, not per event (the Python original submits one
+ * per callback per emission). The drain delivers events; when the queue is empty it spins briefly
+ * (SPIN_TRIES) watching for more, so that back-to-back emissions find it still SCHEDULED and need
+ * no executor hand-off (waking a parked worker costs microseconds), then stores IDLE, re-checks the
+ * queue, and takes the status back with a CAS if an event arrived. After BATCH events, if other
+ * subscriptions wait for a worker, it resubmits itself, staying SCHEDULED, so that they get a turn.
  *
- * Capacity. `pending` is also the subscription's load: events queued plus those of the drain's
- * current batch, until the batch ends. `capacity` bounds it softly: emitters check before adding,
- * so racing emitters may overshoot by one event each. Under BLOCK an emitter waits on `roomFreed`;
- * the drain signals after a batch if the load fell to half the capacity (hysteresis, so that
- * blocked emitters wake for a batch of room). The emitter increments `waitingEmitters` (volatile)
- * before re-reading `pending`, the drain reads it after its add: a Dekker pairing in which both
- * sides' accesses are in the synchronization order. The wait also ends on unsubscribe, on a
- * shutdown that gives up, and on interrupt. Emits from inside a callback never wait (they could wait
- * for themselves): they queue beyond the capacity. DROP_OLDEST swaps the oldest queued event for
- * the new one under a lock (EvictingQueue), leaving pending unchanged.
+ * No lost wake-up. Emitter: offer, full fence, read `status`. Drain: volatile store of IDLE (a
+ * StoreLoad barrier), then read the queue's producer index through isEmpty(). By the fences, at
+ * least one sees the other: the emitter sees IDLE and schedules, or the drain sees the event. The
+ * fence matters: JCTools publishes the producer index with a lazySet while the queue grows a chunk,
+ * and without it the emitter's read of `status` could pass that store, so both missed each other
+ * (found by review, reproduced; MailboxRaceRegressionTest). A CAS per activation and a fence per
+ * event, rather than an atomic add per event on a line the drain also writes, keep the emitter's
+ * cost close to the queue's own CAS.
+ *
+ * Ordering. One consumer at a time and a FIFO queue give per-subscription FIFO for each emitting
+ * thread. The status CAS and store order successive drains, so each callback happens-before the
+ * next one of this subscription, whichever pool thread runs it.
+ *
+ * Capacity. `capacity` is a soft bound checked with queue.size() before offering; racing emitters
+ * may overshoot it by one event each. Under BLOCK an emitter waits on `roomFreed`. It increments
+ * `waitingEmitters` (volatile) before re-checking the size; the drain reads `waitingEmitters` after
+ * each poll and signals once the queue fell to half its capacity (hysteresis: blocked emitters wake
+ * for a batch of room), and reads it again after storing IDLE (a StoreLoad barrier), so a waiter
+ * that a poll's lazily published consumer index hid is found at the latest when the drain goes idle.
+ * The wait also ends on unsubscribe, on a shutdown that gives up, and on interrupt. Emits from
+ * inside a callback never wait (they could wait for themselves): they queue beyond the capacity.
+ * DROP_OLDEST swaps the oldest queued event for the new one under a lock (EvictingQueue).
  *
  * Accounting. Every event handed to enqueue() ends exactly once on its EventRecord: delivered,
  * failed, or dropped (overflow, interrupted wait, abandoned shutdown). delivered/failed are written
@@ -53,12 +56,22 @@ import org.jspecify.annotations.Nullable;
  */
 final class Mailbox implements Subscription, Target.FailureSink {
 
+  private static final int IDLE = 0;
+  private static final int SCHEDULED = 1;
+
   /** Events delivered per executor task before the drain yields to other subscriptions. */
   static final int BATCH = 256;
 
   private static final int CHUNK = 256;
 
-  private static final VarHandle PENDING;
+  /**
+   * How many times a drain that caught up checks for a new event before it lets the mailbox go
+   * idle: long enough to bridge back-to-back emissions (a few microseconds), short enough not to
+   * hold a worker that other subscriptions need.
+   */
+  static final int SPIN_TRIES = 256;
+
+  private static final VarHandle STATUS;
   private static final VarHandle DELIVERED;
   private static final VarHandle FAILED;
   private static final VarHandle DROPPED;
@@ -68,7 +81,7 @@ final class Mailbox implements Subscription, Target.FailureSink {
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      PENDING = lookup.findVarHandle(Mailbox.class, "pending", long.class);
+      STATUS = lookup.findVarHandle(Mailbox.class, "status", int.class);
       DELIVERED = lookup.findVarHandle(Mailbox.class, "delivered", long.class);
       FAILED = lookup.findVarHandle(Mailbox.class, "failed", long.class);
       DROPPED = lookup.findVarHandle(Mailbox.class, "dropped", long.class);
@@ -89,7 +102,7 @@ final class Mailbox implements Subscription, Target.FailureSink {
   private final ReentrantLock roomLock = new ReentrantLock();
   private final Condition roomFreed = roomLock.newCondition();
 
-  private volatile long pending;
+  private volatile int status = IDLE;
   private volatile int waitingEmitters; // written only under roomLock; the drain reads it
   private volatile boolean active = true;
 
@@ -129,16 +142,17 @@ final class Mailbox implements Subscription, Target.FailureSink {
 
   /** Tells whether the subscription holds its capacity; used by emit under FAIL. */
   boolean isFull() {
-    return pending >= capacity;
+    return queue.size() >= capacity;
   }
 
   /** Queues an event and makes sure a drain will deliver it; the event ends exactly once. */
   void enqueue(EventRecord event) {
-    if (pending >= capacity && !admitOverCapacity(event)) {
+    if (queue.size() >= capacity && !admitOverCapacity(event)) {
       return;
     }
-    queue.offer(event);
-    if ((long) PENDING.getAndAdd(this, 1L) == 0) {
+    queue.offer(event); // unbounded, or under DROP_OLDEST a deque: always accepts
+    VarHandle.fullFence(); // the offer before the status read: see the class comment
+    if (status == IDLE && STATUS.compareAndSet(this, IDLE, SCHEDULED)) {
       engine.mailboxActivated();
       schedule();
     }
@@ -162,10 +176,10 @@ final class Mailbox implements Subscription, Target.FailureSink {
       case DROP_OLDEST -> {
         EventRecord oldest = evictingQueue().replaceOldest(event);
         if (oldest == null) {
-          return true; // every pending event is in the drain's batch: nothing queued to evict
+          return true; // the drain emptied it meanwhile: queue normally
         }
         drop(oldest, "its queue is full (DROP_OLDEST)");
-        return false; // swapped: the count of queued events, and so pending, is unchanged
+        return false; // swapped in: the queue was not empty, so a drain is scheduled
       }
       case FAIL -> {
         return true; // emit checked every subscription before queueing anywhere; this one filled
@@ -189,7 +203,7 @@ final class Mailbox implements Subscription, Target.FailureSink {
     try {
       waitingEmitters++;
       try {
-        while (pending >= capacity) {
+        while (queue.size() >= capacity) {
           if (!active) {
             return null; // unsubscribed: queue anyway; it drains, and nothing is lost
           }
@@ -243,26 +257,35 @@ final class Mailbox implements Subscription, Target.FailureSink {
     DRAINER.setOpaque(this, self); // diagnostics only
     try {
       int budget = engine.batchSize();
-      long remaining = pending;
       for (; ; ) {
-        long take = Math.min(remaining, budget);
-        for (long i = 0; i < take; i++) {
-          deliverNext();
+        EventRecord event = queue.poll();
+        if (event == null) {
+          if (!queue.isEmpty()) {
+            Thread.onSpinWait(); // an offer is half done (the queue is growing a chunk)
+            continue;
+          }
+          if (awaitMore()) {
+            continue;
+          }
+          status = IDLE; // a StoreLoad barrier before the re-checks below
+          if (waitingEmitters != 0) {
+            wakeBlockedEmitters();
+          }
+          if (queue.isEmpty() || !STATUS.compareAndSet(this, IDLE, SCHEDULED)) {
+            engine.mailboxIdle();
+            return; // the next emitter to find IDLE schedules a new drain
+          }
+          continue;
         }
-        remaining = (long) PENDING.getAndAdd(this, -take) - take;
-        if (waitingEmitters != 0 && remaining <= capacity / 2) {
+        deliver(event);
+        if (waitingEmitters != 0 && queue.size() <= capacity / 2) {
           wakeBlockedEmitters();
         }
-        if (remaining == 0) {
-          engine.mailboxIdle();
-          return; // the next emitter to find pending at 0 schedules a new drain
-        }
-        budget -= (int) take;
-        if (budget == 0) {
-          if (resubmit()) {
-            return; // pending > 0 throughout: the resubmitted task carries on
-          }
+        if (--budget == 0) {
           budget = engine.batchSize();
+          if (!queue.isEmpty() && engine.othersWaiting() && handOver()) {
+            return; // still SCHEDULED: the resubmitted task carries on
+          }
         }
       }
     } finally {
@@ -271,7 +294,19 @@ final class Mailbox implements Subscription, Target.FailureSink {
     }
   }
 
-  private boolean resubmit() {
+  /* The drain caught up: watches briefly for a new event before letting the mailbox go. */
+  private boolean awaitMore() {
+    for (int i = engine.isDirect() ? 0 : SPIN_TRIES; i > 0; i--) {
+      Thread.onSpinWait();
+      if (!queue.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /* Resubmits the drain so that other subscriptions get a turn; false to carry on here. */
+  private boolean handOver() {
     if (engine.isDirect()) {
       return false;
     }
@@ -285,14 +320,8 @@ final class Mailbox implements Subscription, Target.FailureSink {
     }
   }
 
-  /* Delivers the next queued event; never throws, and always ends the event. */
-  private void deliverNext() {
-    EventRecord event = queue.poll();
-    if (event == null) {
-      // Cannot happen: pending counts only events whose offer completed before their count.
-      engine.onInternalError(this, new IllegalStateException("pending count exceeds queue"));
-      return;
-    }
+  /* Delivers one event; never throws, and always ends the event. */
+  private void deliver(EventRecord event) {
     if (engine.isAbandoned()) {
       drop(event, "the shutdown gave up waiting for it");
       return;
@@ -361,7 +390,7 @@ final class Mailbox implements Subscription, Target.FailureSink {
 
   @Override
   public int backlog() {
-    return (int) Math.min(Integer.MAX_VALUE, pending);
+    return queue.size();
   }
 
   /** The thread draining this mailbox now, if any; a racy read, for diagnostics. */

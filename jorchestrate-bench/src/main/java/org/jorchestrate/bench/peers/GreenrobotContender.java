@@ -1,0 +1,64 @@
+package org.jorchestrate.bench.peers;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.greenrobot.eventbus.EventBus;
+import org.greenrobot.eventbus.Subscribe;
+import org.greenrobot.eventbus.ThreadMode;
+import org.jorchestrate.bench.Contender;
+import org.jorchestrate.bench.Sink;
+
+/** greenrobot EventBus with {@code ThreadMode.ASYNC} listeners, on the shared pool. */
+public final class GreenrobotContender implements Contender {
+
+  private final EventBus bus;
+  private final ExecutorService executor;
+
+  /** A greenrobot listener; public, as greenrobot requires. */
+  public static final class Listener {
+    /**
+     * Receives the event.
+     *
+     * @param event the event
+     */
+    @Subscribe(threadMode = ThreadMode.ASYNC)
+    public void on(BenchEvent event) {
+      event.deliver();
+    }
+  }
+
+  /**
+   * Creates the bus with its listeners.
+   *
+   * @param listeners how many listeners
+   * @param executor the thread pool
+   */
+  public GreenrobotContender(int listeners, ExecutorService executor) {
+    this.executor = executor;
+    this.bus =
+        EventBus.builder()
+            .executorService(executor)
+            .logNoSubscriberMessages(false)
+            .sendNoSubscriberEvent(false)
+            .logSubscriberExceptions(false)
+            .build();
+    for (int i = 0; i < listeners; i++) {
+      bus.register(new Listener());
+    }
+  }
+
+  @Override
+  public void emit(long sequence, Sink sink) {
+    bus.post(new BenchEvent(sequence, sink));
+  }
+
+  @Override
+  public void close() {
+    executor.shutdown();
+    try {
+      executor.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

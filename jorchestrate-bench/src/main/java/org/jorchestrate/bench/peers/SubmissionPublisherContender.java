@@ -1,0 +1,62 @@
+package org.jorchestrate.bench.peers;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Flow;
+import java.util.concurrent.SubmissionPublisher;
+import java.util.concurrent.TimeUnit;
+import org.jorchestrate.bench.Contender;
+import org.jorchestrate.bench.Sink;
+
+/** The JDK's {@code SubmissionPublisher} on the shared pool, one subscriber per listener. */
+public final class SubmissionPublisherContender implements Contender {
+
+  private final SubmissionPublisher<BenchEvent> publisher;
+  private final ExecutorService executor;
+
+  /**
+   * Creates the publisher with its subscribers.
+   *
+   * @param listeners how many subscribers
+   * @param executor the thread pool
+   */
+  public SubmissionPublisherContender(int listeners, ExecutorService executor) {
+    this.executor = executor;
+    this.publisher = new SubmissionPublisher<>(executor, 1 << 14);
+    for (int i = 0; i < listeners; i++) {
+      publisher.subscribe(
+          new Flow.Subscriber<BenchEvent>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+              subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(BenchEvent event) {
+              event.deliver();
+            }
+
+            @Override
+            public void onError(Throwable throwable) {}
+
+            @Override
+            public void onComplete() {}
+          });
+    }
+  }
+
+  @Override
+  public void emit(long sequence, Sink sink) {
+    publisher.submit(new BenchEvent(sequence, sink));
+  }
+
+  @Override
+  public void close() {
+    publisher.close();
+    executor.shutdown();
+    try {
+      executor.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
