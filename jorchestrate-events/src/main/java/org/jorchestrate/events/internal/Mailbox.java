@@ -40,8 +40,8 @@ import org.jspecify.annotations.Nullable;
  * thread. The status CAS and store order successive drains, so each callback happens-before the
  * next one of this subscription, whichever pool thread runs it.
  *
- * Capacity. `capacity` is a soft bound checked with queue.size() before offering; racing emitters
- * may overshoot it by one event each. Under BLOCK an emitter waits on `roomFreed`. It increments
+ * Capacity. `capacity` is a soft bound checked before offering (against a cached limit, see
+ * producerLimit); racing emitters may overshoot it by one event each. Under BLOCK an emitter waits on `roomFreed`. It increments
  * `waitingEmitters` (volatile) before re-checking the size; the drain reads `waitingEmitters` after
  * each poll and signals once the queue fell to half its capacity (hysteresis: blocked emitters wake
  * for a batch of room), and reads it again after storing IDLE (a StoreLoad barrier), so a waiter
@@ -95,6 +95,7 @@ final class Mailbox implements Subscription, Target.FailureSink {
   private final Engine engine;
   private final Target target;
   private final Queue<EventRecord> queue;
+  private final @Nullable MpscUnboundedAtomicArrayQueue<EventRecord> mpsc; // the same queue, or
   private final @Nullable EvictingQueue evicting; // the same queue, under DROP_OLDEST
   private final int capacity;
   private final OverflowPolicy overflow;
@@ -120,6 +121,26 @@ final class Mailbox implements Subscription, Target.FailureSink {
 
   private boolean ranInline; // plain: written and read by the draining thread only
 
+  /*
+   * Emitters may offer while the producer index is below this: the consumer index plus the
+   * capacity, as last read. It only lags the truth (the consumer index only grows), so reading the
+   * consumer's index, a cache miss, is needed only about once per `capacity` events. Benign race:
+   * emitters read and write it opaquely; a stale value only brings the next re-read earlier.
+   */
+  @SuppressWarnings("unused") // accessed through PRODUCER_LIMIT
+  private long producerLimit;
+
+  private static final VarHandle PRODUCER_LIMIT;
+
+  static {
+    try {
+      PRODUCER_LIMIT =
+          MethodHandles.lookup().findVarHandle(Mailbox.class, "producerLimit", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   Mailbox(Engine engine, Target target, int capacity, OverflowPolicy overflow) {
     this.engine = engine;
     this.target = target;
@@ -127,10 +148,12 @@ final class Mailbox implements Subscription, Target.FailureSink {
     this.overflow = overflow;
     if (overflow == OverflowPolicy.DROP_OLDEST) {
       this.evicting = new EvictingQueue();
+      this.mpsc = null;
       this.queue = evicting;
     } else {
       this.evicting = null;
-      this.queue = new MpscUnboundedAtomicArrayQueue<>(Math.min(CHUNK, Math.max(2, capacity)));
+      this.mpsc = new MpscUnboundedAtomicArrayQueue<>(Math.min(CHUNK, Math.max(2, capacity)));
+      this.queue = mpsc;
     }
   }
 
@@ -142,12 +165,28 @@ final class Mailbox implements Subscription, Target.FailureSink {
 
   /** Tells whether the subscription holds its capacity; used by emit under FAIL. */
   boolean isFull() {
-    return queue.size() >= capacity;
+    return !hasRoom();
+  }
+
+  /* Whether the queue holds fewer than `capacity` events, mostly without reading the consumer's
+   * index (see producerLimit). */
+  private boolean hasRoom() {
+    MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
+    if (fast == null) {
+      return queue.size() < capacity;
+    }
+    long produced = fast.currentProducerIndex();
+    if (produced < (long) PRODUCER_LIMIT.getOpaque(this)) {
+      return true;
+    }
+    long limit = fast.currentConsumerIndex() + capacity;
+    PRODUCER_LIMIT.setOpaque(this, limit);
+    return produced < limit;
   }
 
   /** Queues an event and makes sure a drain will deliver it; the event ends exactly once. */
   void enqueue(EventRecord event) {
-    if (queue.size() >= capacity && !admitOverCapacity(event)) {
+    if (!hasRoom() && !admitOverCapacity(event)) {
       return;
     }
     queue.offer(event); // unbounded, or under DROP_OLDEST a deque: always accepts
@@ -260,11 +299,11 @@ final class Mailbox implements Subscription, Target.FailureSink {
       for (; ; ) {
         EventRecord event = queue.poll();
         if (event == null) {
+          event = awaitMore();
+        }
+        if (event == null) {
           if (!queue.isEmpty()) {
             Thread.onSpinWait(); // an offer is half done (the queue is growing a chunk)
-            continue;
-          }
-          if (awaitMore()) {
             continue;
           }
           status = IDLE; // a StoreLoad barrier before the re-checks below
@@ -294,15 +333,21 @@ final class Mailbox implements Subscription, Target.FailureSink {
     }
   }
 
-  /* The drain caught up: watches briefly for a new event before letting the mailbox go. */
-  private boolean awaitMore() {
+  /*
+   * The drain caught up: watches briefly for a new event before letting the mailbox go. It looks at
+   * the next slot only (relaxedPoll), not at the producer index that every emitter's CAS needs in
+   * its own cache, so its spinning does not slow the emitters down.
+   */
+  private @Nullable EventRecord awaitMore() {
+    MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
     for (int i = engine.isDirect() ? 0 : SPIN_TRIES; i > 0; i--) {
       Thread.onSpinWait();
-      if (!queue.isEmpty()) {
-        return true;
+      EventRecord event = fast != null ? fast.relaxedPoll() : queue.poll();
+      if (event != null) {
+        return event;
       }
     }
-    return false;
+    return null;
   }
 
   /* Resubmits the drain so that other subscriptions get a turn; false to carry on here. */
