@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ThroughputBenchmark {
 
   /** Emissions per invocation. */
-  public static final int BATCH = 1_000;
+  public static final int BATCH = 10_000;
 
   /** The system under test. */
   @Param({

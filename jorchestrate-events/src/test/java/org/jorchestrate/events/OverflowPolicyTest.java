@@ -107,6 +107,34 @@ class OverflowPolicyTest {
   }
 
   @Test
+  void block_emitterWaitingForAFullSubscription_doesNotHoldBackTheOthers() throws Exception {
+    events = EventManager.builder().workers(2).queueCapacity(1).build();
+    Recorder first = new Recorder(); // registered first, so offered to before the full one
+    events.registerEvent(TestEvents.TASK_STARTED, first);
+    held =
+        events.registerEvent(
+            TestEvents.TASK_STARTED,
+            e -> {
+              entered.countDown();
+              release.await();
+            });
+    events.emit(TestEvents.TASK_STARTED, "i", 0);
+    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+    events.emit(TestEvents.TASK_STARTED, "i", 1); // fills the held queue
+    await().until(() -> first.count() == 2);
+    Thread emitter = new Thread(() -> events.emit(TestEvents.TASK_STARTED, "i", 2));
+    emitter.start();
+    await().until(() -> emitter.getState() == Thread.State.WAITING);
+
+    // The emitter waits for room in the held subscription; the first one already has event 2.
+    await().until(() -> first.count() == 3);
+    assertThat(emitter.isAlive()).isTrue();
+    release.countDown();
+    emitter.join(10_000);
+    assertThat(emitter.isAlive()).isFalse();
+  }
+
+  @Test
   void block_interruptedEmitter_dropsOnlyForTheFullSubscription_andKeepsTheInterrupt()
       throws Exception {
     start(OverflowPolicy.BLOCK);

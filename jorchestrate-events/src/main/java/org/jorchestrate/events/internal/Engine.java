@@ -272,25 +272,45 @@ public final class Engine {
           new EventRecord(type, keyValues, now.getEpochSecond(), now.getNano(), zone, count);
       int queued = 0;
       try {
-        for (Mailbox mailbox : subscribers) {
-          mailbox.enqueue(event);
-          queued++;
-        }
-        for (Mailbox mailbox : wildcards) {
-          mailbox.enqueue(event);
-          queued++;
+        for (; queued < count; queued++) {
+          Mailbox mailbox = at(subscribers, wildcards, queued);
+          if (overflow == OverflowPolicy.BLOCK && queued > 0 && !mailbox.hasRoom()) {
+            // It may block: first start the drains of the subscriptions already offered to, so
+            // that a full one delays only itself.
+            activate(subscribers, wildcards, queued);
+          }
+          mailbox.offer(event);
         }
       } catch (Throwable failure) { // an Error such as OutOfMemoryError while queueing
         for (int i = queued; i < count; i++) {
           event.end(EventRecord.DROPPED_ONE); // never queued: end them so the emission completes
         }
+        activate(subscribers, wildcards, queued);
         throw failure;
       }
+      activate(subscribers, wildcards, count);
       return event;
     } finally {
       if (gate.exit(stripe)) {
         tryTerminate();
       }
+    }
+  }
+
+  private static Mailbox at(Mailbox[] subscribers, Mailbox[] wildcards, int index) {
+    return index < subscribers.length
+        ? subscribers[index]
+        : wildcards[index - subscribers.length];
+  }
+
+  /*
+   * One full fence for the whole emission, then each of the first `count` subscriptions makes sure
+   * a drain runs. Activating one twice is harmless (it is already scheduled).
+   */
+  private static void activate(Mailbox[] subscribers, Mailbox[] wildcards, int count) {
+    VarHandle.fullFence(); // the offers before the status reads: see Mailbox's class comment
+    for (int i = 0; i < count; i++) {
+      at(subscribers, wildcards, i).activate();
     }
   }
 

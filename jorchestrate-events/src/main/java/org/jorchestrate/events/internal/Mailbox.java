@@ -21,13 +21,15 @@ import org.jspecify.annotations.Nullable;
  *
  * An emitter that queued an event and sees IDLE CASes to SCHEDULED and submits the drain: one
  * executor task per activation of a subscription, not per event (the Python original submits one
- * per callback per emission). The drain delivers events; when the queue is empty it spins briefly
- * (SPIN_TRIES) watching for more, so that back-to-back emissions find it still SCHEDULED and need
- * no executor hand-off (waking a parked worker costs microseconds), then stores IDLE, re-checks the
- * queue, and takes the status back with a CAS if an event arrived. After BATCH events, if other
+ * per callback per emission). The drain delivers events; when the queue is empty it spins for a
+ * while (adaptive, 1 to 50 µs, see MIN_SPIN_NANOS) watching for more, so that a stream of
+ * emissions finds it still SCHEDULED and needs no executor hand-off (waking a parked worker costs
+ * microseconds, milliseconds on a busy machine), then stores IDLE, re-checks the queue, and takes
+ * the status back with a CAS if an event arrived. After BATCH events, if other
  * subscriptions wait for a worker, it resubmits itself, staying SCHEDULED, so that they get a turn.
  *
- * No lost wake-up. Emitter: offer, full fence, read `status`. Drain: volatile store of IDLE (a
+ * No lost wake-up. Emitter: offer, full fence, read `status` (the engine offers an emission to all
+ * its subscriptions, then fences once, then activates them). Drain: volatile store of IDLE (a
  * StoreLoad barrier), then read the queue's producer index through isEmpty(). By the fences, at
  * least one sees the other: the emitter sees IDLE and schedules, or the drain sees the event. The
  * fence matters: JCTools publishes the producer index with a lazySet while the queue grows a chunk,
@@ -50,7 +52,7 @@ import org.jspecify.annotations.Nullable;
  * inside a callback never wait (they could wait for themselves): they queue beyond the capacity.
  * DROP_OLDEST swaps the oldest queued event for the new one under a lock (EvictingQueue).
  *
- * Accounting. Every event handed to enqueue() ends exactly once on its EventRecord: delivered,
+ * Accounting. Every event handed to offer() ends exactly once on its EventRecord: delivered,
  * failed, or dropped (overflow, interrupted wait, abandoned shutdown). delivered/failed are written
  * only by the drain (single writer, opaque accesses); dropped by emitters and the drain (atomic).
  */
@@ -64,12 +66,16 @@ final class Mailbox implements Subscription, Target.FailureSink {
 
   private static final int CHUNK = 256;
 
-  /**
-   * How many times a drain that caught up checks for a new event before it lets the mailbox go
-   * idle: long enough to bridge back-to-back emissions (a few microseconds), short enough not to
-   * hold a worker that other subscriptions need.
+  /*
+   * How long a drain that caught up watches for a new event before it lets the mailbox go idle.
+   * Adaptive per subscription, between these bounds: it doubles when the mailbox was re-activated
+   * within twice the spin after going idle (the spin just missed the next event: a steady stream,
+   * where waking a parked worker per event would cost far more), and halves when it stays idle for
+   * much longer (sparse events, where spinning only burns a core that other work may need).
    */
-  static final int SPIN_TRIES = 256;
+  static final long MIN_SPIN_NANOS = 1_000;
+  static final long MAX_SPIN_NANOS = 50_000;
+  private static final long INITIAL_SPIN_NANOS = 5_000;
 
   private static final VarHandle STATUS;
   private static final VarHandle DELIVERED;
@@ -121,6 +127,9 @@ final class Mailbox implements Subscription, Target.FailureSink {
 
   private boolean ranInline; // plain: written and read by the draining thread only
 
+  private long spinNanos = INITIAL_SPIN_NANOS; // plain: drain-only, ordered by the status CAS
+  private long idleSince; // plain: drain-only, when the last drain let the mailbox go
+
   /*
    * Emitters may offer while the producer index is below this: the consumer index plus the
    * capacity, as last read. It only lags the truth (the consumer index only grows), so reading the
@@ -168,9 +177,11 @@ final class Mailbox implements Subscription, Target.FailureSink {
     return !hasRoom();
   }
 
-  /* Whether the queue holds fewer than `capacity` events, mostly without reading the consumer's
-   * index (see producerLimit). */
-  private boolean hasRoom() {
+  /*
+   * Whether the queue holds fewer than `capacity` events, mostly without reading the consumer's
+   * index (see producerLimit).
+   */
+  boolean hasRoom() {
     MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
     if (fast == null) {
       return queue.size() < capacity;
@@ -184,18 +195,26 @@ final class Mailbox implements Subscription, Target.FailureSink {
     return produced < limit;
   }
 
-  /** Queues an event and makes sure a drain will deliver it; the event ends exactly once. */
-  void enqueue(EventRecord event) {
+  /**
+   * Queues an event, or deals with it under the overflow policy; the event ends exactly once. The
+   * caller <b>must</b> then issue a full fence and call {@link #activate()}, which makes sure a
+   * drain will deliver it (one fence serves all the subscriptions of an emission).
+   */
+  void offer(EventRecord event) {
     if (!hasRoom() && !admitOverCapacity(event)) {
       return;
     }
     queue.offer(event); // unbounded, or under DROP_OLDEST a deque: always accepts
-    VarHandle.fullFence(); // the offer before the status read: see the class comment
+  }
+
+  /** Schedules a drain if none is; called after offer() and a full fence (see the class comment). */
+  void activate() {
     if (status == IDLE && STATUS.compareAndSet(this, IDLE, SCHEDULED)) {
       engine.mailboxActivated();
       schedule();
     }
   }
+
 
   /* Applies the overflow policy; returns true to queue the event, false if it was dealt with. */
   private boolean admitOverCapacity(EventRecord event) {
@@ -294,6 +313,7 @@ final class Mailbox implements Subscription, Target.FailureSink {
     }
     Engine previous = Engine.enterCallbackThread(engine);
     DRAINER.setOpaque(this, self); // diagnostics only
+    adaptSpin();
     try {
       int budget = engine.batchSize();
       for (; ; ) {
@@ -306,6 +326,7 @@ final class Mailbox implements Subscription, Target.FailureSink {
             Thread.onSpinWait(); // an offer is half done (the queue is growing a chunk)
             continue;
           }
+          idleSince = System.nanoTime();
           status = IDLE; // a StoreLoad barrier before the re-checks below
           if (waitingEmitters != 0) {
             wakeBlockedEmitters();
@@ -336,18 +357,39 @@ final class Mailbox implements Subscription, Target.FailureSink {
   /*
    * The drain caught up: watches briefly for a new event before letting the mailbox go. It looks at
    * the next slot only (relaxedPoll), not at the producer index that every emitter's CAS needs in
-   * its own cache, so its spinning does not slow the emitters down.
+   * its own cache, so its spinning does not slow the emitters down. The clock is read once per 32
+   * checks.
    */
   private @Nullable EventRecord awaitMore() {
-    MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
-    for (int i = engine.isDirect() ? 0 : SPIN_TRIES; i > 0; i--) {
-      Thread.onSpinWait();
-      EventRecord event = fast != null ? fast.relaxedPoll() : queue.poll();
-      if (event != null) {
-        return event;
-      }
+    if (engine.isDirect() || engine.othersWaiting()) {
+      return null; // spinning would hold a worker that another subscription waits for
     }
+    MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
+    long deadline = System.nanoTime() + spinNanos;
+    do {
+      for (int i = 0; i < 32; i++) {
+        Thread.onSpinWait();
+        EventRecord event = fast != null ? fast.relaxedPoll() : queue.poll();
+        if (event != null) {
+          return event;
+        }
+      }
+    } while (System.nanoTime() < deadline);
     return null;
+  }
+
+  /* Called as a drain starts: tunes the spin from how long the mailbox was idle. */
+  private void adaptSpin() {
+    long since = idleSince;
+    if (since == 0) {
+      return; // first activation
+    }
+    long idle = System.nanoTime() - since;
+    if (idle < 2 * spinNanos) {
+      spinNanos = Math.min(MAX_SPIN_NANOS, spinNanos * 2);
+    } else if (idle > 20 * MAX_SPIN_NANOS) {
+      spinNanos = Math.max(MIN_SPIN_NANOS, spinNanos / 2);
+    }
   }
 
   /* Resubmits the drain so that other subscriptions get a turn; false to carry on here. */
