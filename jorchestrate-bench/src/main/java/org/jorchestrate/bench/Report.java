@@ -22,6 +22,13 @@ final class Report {
   private static final String CHANGES = "benchmark-changes.md";
 
   private static final int[][] SCENARIOS = {{1, 1}, {10, 1}, {1, 2}, {10, 2}};
+
+  static final String NOISE =
+      "The ± column is the 99.9% confidence interval JMH reports. On a small shared VM it is"
+          + " wide: a batch that ends with the consumer parked pays a thread wake-up whose cost"
+          + " varies with the host; where ± exceeds the difference between two contenders, this"
+          + " run does not establish which is faster. `bench/run.sh full` (2 forks, 10 longer"
+          + " iterations) narrows it.\n\n";
   private static final String OURS = "jorchestrate";
 
   private final List<Suite.Throughput> throughput;
@@ -116,6 +123,7 @@ final class Report {
 
     md.append("![Deliveries per second](").append(THROUGHPUT_CHART).append(")\n\n");
     md.append("## Throughput: deliveries per second\n\n");
+    md.append(NOISE);
     for (int[] s : SCENARIOS) {
       md.append("### ").append(scenario(s[0], s[1])).append("\n\n");
       md.append("| contender | deliveries/s | ± | jorchestrate ÷ contender | B per emission |\n");

@@ -83,10 +83,10 @@ public final class Suite {
     OptionsBuilder options = new OptionsBuilder();
     options
         .forks(full ? 2 : 1)
-        .warmupIterations(full ? 3 : 2)
-        .warmupTime(TimeValue.seconds(full ? 2 : 1))
-        .measurementIterations(full ? 5 : 3)
-        .measurementTime(TimeValue.seconds(full ? 2 : 1))
+        .warmupIterations(3)
+        .warmupTime(TimeValue.milliseconds(full ? 2000 : 1000))
+        .measurementIterations(full ? 10 : 5)
+        .measurementTime(TimeValue.milliseconds(full ? 2000 : 1500))
         .addProfiler(GCProfiler.class)
         .jvmArgsAppend("-Xms1g", "-Xmx1g")
         .shouldFailOnError(true);
