@@ -56,10 +56,10 @@ import org.jspecify.annotations.Nullable;
  * failed, or dropped (overflow, interrupted wait, abandoned shutdown). delivered/failed are written
  * only by the drain (single writer, opaque accesses); dropped by emitters and the drain (atomic).
  */
-final class Mailbox implements Subscription, Target.FailureSink {
+final class Mailbox extends MailboxFields implements Subscription, Target.FailureSink {
 
-  private static final int IDLE = 0;
-  private static final int SCHEDULED = 1;
+  static final int IDLE = 0;
+  static final int SCHEDULED = 1;
 
   /** Events delivered per executor task before the drain yields to other subscriptions. */
   static final int BATCH = 256;
@@ -109,42 +109,18 @@ final class Mailbox implements Subscription, Target.FailureSink {
   private final ReentrantLock roomLock = new ReentrantLock();
   private final Condition roomFreed = roomLock.newCondition();
 
-  private volatile int status = IDLE;
-  private volatile int waitingEmitters; // written only under roomLock; the drain reads it
   private volatile boolean active = true;
-
-  @SuppressWarnings("unused") // accessed through DELIVERED, single writer: the drain
-  private long delivered;
-
-  @SuppressWarnings("unused") // accessed through FAILED, single writer: the drain
-  private long failed;
 
   @SuppressWarnings("unused") // accessed through DROPPED, atomically: emitters and the drain
   private long dropped;
-
-  @SuppressWarnings("unused") // accessed through DRAINER, opaque: set by the drain for diagnostics
-  private @Nullable Thread drainer; // and to detect its own resubmission run inline
-
-  private boolean ranInline; // plain: written and read by the draining thread only
-
-  private long spinNanos = INITIAL_SPIN_NANOS; // plain: drain-only, ordered by the status CAS
-  private long idleSince; // plain: drain-only, when the last drain let the mailbox go
-
-  /*
-   * Emitters may offer while the producer index is below this: the consumer index plus the
-   * capacity, as last read. It only lags the truth (the consumer index only grows), so reading the
-   * consumer's index, a cache miss, is needed only about once per `capacity` events. Benign race:
-   * emitters read and write it opaquely; a stale value only brings the next re-read earlier.
-   */
-  @SuppressWarnings("unused") // accessed through PRODUCER_LIMIT
-  private long producerLimit;
 
   private static final VarHandle PRODUCER_LIMIT;
 
   static {
     try {
       PRODUCER_LIMIT =
-          MethodHandles.lookup().findVarHandle(Mailbox.class, "producerLimit", long.class);
+          MethodHandles.lookup()
+              .findVarHandle(Mailbox.class, "producerLimit", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -155,6 +131,7 @@ final class Mailbox implements Subscription, Target.FailureSink {
     this.target = target;
     this.capacity = capacity;
     this.overflow = overflow;
+    this.spinNanos = INITIAL_SPIN_NANOS;
     if (overflow == OverflowPolicy.DROP_OLDEST) {
       this.evicting = new EvictingQueue();
       this.mpsc = null;
