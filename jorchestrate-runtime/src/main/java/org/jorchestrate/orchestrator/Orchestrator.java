@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * try (Orchestrator orchestrator = new Orchestrator()) {
  *   orchestrator.register(new Producer()).register(new Worker());
  *   orchestrator.eventManager().registerEvent(AgentStateEvent.STARTED,
- *       e -> System.out.println("Agent " + e.get("agent_name") + " started at " + e.eventTime()));
+ *       e -> log.info("Agent {} started at {}", e.get("agent_name"), e.eventTime()));
  *   orchestrator.eventManager().registerEvent(OrchestratorEvent.ALL_AGENTS_TERMINATED,
- *       e -> System.out.println("All agents terminated at " + e.eventTime()));
+ *       e -> log.info("All agents terminated at {}", e.eventTime()));
  *   orchestrator.run();   // start every agent, return once all ended and the callbacks ran
  * }
  * }</pre>

@@ -3,7 +3,6 @@ package org.jorchestrate.bench.peers;
 import com.google.common.eventbus.AsyncEventBus;
 import com.google.common.eventbus.Subscribe;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jorchestrate.bench.Contender;
 import org.jorchestrate.bench.Sink;
 
@@ -47,11 +46,6 @@ public final class GuavaContender implements Contender {
 
   @Override
   public void close() {
-    executor.shutdown();
-    try {
-      executor.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Pools.shutdown(executor);
   }
 }

@@ -3,7 +3,6 @@ package org.jorchestrate.bench.peers;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
 import java.util.concurrent.SubmissionPublisher;
-import java.util.concurrent.TimeUnit;
 import org.jorchestrate.bench.Contender;
 import org.jorchestrate.bench.Sink;
 
@@ -52,11 +51,6 @@ public final class SubmissionPublisherContender implements Contender {
   @Override
   public void close() {
     publisher.close();
-    executor.shutdown();
-    try {
-      executor.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Pools.shutdown(executor);
   }
 }
