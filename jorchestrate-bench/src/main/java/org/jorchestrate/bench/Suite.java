@@ -83,10 +83,10 @@ public final class Suite {
     OptionsBuilder options = new OptionsBuilder();
     options
         .forks(full ? 2 : 1)
-        .warmupIterations(3)
-        .warmupTime(TimeValue.milliseconds(full ? 2000 : 1000))
+        .warmupIterations(full ? 5 : 6) // JOrchestrate's drain loop needs ~5 s to reach C2
+        .warmupTime(TimeValue.milliseconds(full ? 3000 : 1000))
         .measurementIterations(full ? 10 : 5)
-        .measurementTime(TimeValue.milliseconds(full ? 2000 : 1500))
+        .measurementTime(TimeValue.milliseconds(full ? 2000 : 1000))
         .addProfiler(GCProfiler.class)
         .jvmArgsAppend("-Xms1g", "-Xmx1g")
         .shouldFailOnError(true);
