@@ -1,7 +1,8 @@
 package org.jorchestrate.events;
 
 /**
- * Receives the failures of callbacks, after the manager has logged them.
+ * Receives every failure of a callback, after the manager has logged it (the log itself is
+ * rate-limited per subscription; the handler is not).
  *
  * <p>The manager calls it on the worker thread that ran the failed callback, once per failure,
  * before that subscription takes its next event. Failures include everything a callback throws

@@ -47,10 +47,13 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Visibility.</b> Everything the emitting thread did before {@code emit} happens-before the
  *       callbacks of that emission, and each callback happens-before the next one of its
  *       subscription.
- *   <li><b>Isolation.</b> A callback that throws (also an {@link Error}) is logged through SLF4J,
- *       counted, and handed to the {@link ErrorHandler}; the other callbacks and the next events are
- *       unaffected and no worker thread dies. A slow callback delays only its own subscription, up
- *       to its queue's capacity.
+ *   <li><b>Isolation.</b> A callback that throws (also an {@link Error}) is logged through SLF4J
+ *       with the event, the subscription and the stack trace, counted, and handed to the {@link
+ *       ErrorHandler}; the other callbacks and the next events are unaffected and no worker thread
+ *       dies. The log is rate-limited per subscription: its first 10 failures are logged, then the
+ *       16th, 32nd, 64th and so on, each with the count (the others at debug level); the handler
+ *       and the counters see every one. A slow callback delays only its own subscription, up to
+ *       its queue's capacity.
  *   <li><b>Nothing lost.</b> An emission is either refused (only after shutdown, with a warning) or
  *       accepted, and then every subscription it was queued to gets it exactly once. Events are
  *       dropped only under a dropping {@link OverflowPolicy}, which is never the default, or by a

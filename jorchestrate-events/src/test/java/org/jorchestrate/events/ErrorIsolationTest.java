@@ -134,6 +134,34 @@ class ErrorIsolationTest {
   }
 
   @Test
+  void failures_ofOneSubscription_areLoggedTenTimesThenAtPowersOfTwo_butAllHandled()
+      throws Exception {
+    events.registerEvent(
+        TestEvents.TASK_FAILED,
+        e -> {
+          throw new IllegalStateException("failure #" + e.get("n"));
+        });
+
+    try (LogCapture log = new LogCapture()) {
+      Emission last = null;
+      for (int n = 1; n <= 40; n++) {
+        last = events.emit(TestEvents.TASK_FAILED, "n", n);
+      }
+      assertThat(last.await(Duration.ofSeconds(10))).isTrue();
+
+      String text = log.text();
+      for (int n : new int[] {1, 10, 16, 32}) {
+        assertThat(text).contains("failure #" + n + "\n");
+      }
+      for (int n : new int[] {11, 15, 17, 31, 33, 40}) {
+        assertThat(text).doesNotContain("failure #" + n + "\n");
+      }
+      assertThat(text).contains("(failure 16 of this subscription; logged at powers of two)");
+    }
+    assertThat(handled).hasSize(40);
+  }
+
+  @Test
   void virtualMachineError_isLoggedAsSuch() throws Exception {
     events.registerEvent(
         TestEvents.TASK_FAILED,

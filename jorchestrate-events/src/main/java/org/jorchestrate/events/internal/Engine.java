@@ -64,6 +64,9 @@ public final class Engine {
   private static final Logger LOG = LoggerFactory.getLogger("org.jorchestrate.events.EventManager");
   private static final ThreadLocal<Engine> CALLBACK_ENGINE = new ThreadLocal<>();
 
+  /** How many failures of one subscription are logged in full before the log thins out. */
+  static final int LOGGED_IN_FULL = 10;
+
   private static final int RUNNING = 0;
   private static final int SHUTTING_DOWN = 1;
   private static final int TERMINATED = 2;
@@ -410,18 +413,32 @@ public final class Engine {
     }
   }
 
-  /* Logs a callback failure and hands it to the error handler; never throws. */
-  void reportFailure(Throwable failure, EventRecord event, Mailbox mailbox) {
+  /*
+   * Logs a callback failure and hands it to the error handler; never throws. The log is rate-limited
+   * per subscription (the first LOGGED_IN_FULL failures, then the 2^k-th ones, each saying how many
+   * there were): a callback failing on every event must not flood the log. The handler gets every
+   * failure.
+   */
+  void reportFailure(Throwable failure, EventRecord event, Mailbox mailbox, long failuresSoFar) {
     try {
-      if (failure instanceof VirtualMachineError) {
-        LOG.error(
-            "{}: {} threw a VirtualMachineError on {}; the JVM may be unstable",
-            name,
-            mailbox,
-            event,
-            failure);
+      if (failuresSoFar <= LOGGED_IN_FULL || Long.bitCount(failuresSoFar) == 1) {
+        String suppressed =
+            failuresSoFar <= LOGGED_IN_FULL
+                ? ""
+                : " (failure " + failuresSoFar + " of this subscription; logged at powers of two)";
+        if (failure instanceof VirtualMachineError) {
+          LOG.error(
+              "{}: {} threw a VirtualMachineError on {}; the JVM may be unstable{}",
+              name,
+              mailbox,
+              event,
+              suppressed,
+              failure);
+        } else {
+          LOG.error("{}: {} failed on {}{}", name, mailbox, event, suppressed, failure);
+        }
       } else {
-        LOG.error("{}: {} failed on {}", name, mailbox, event, failure);
+        LOG.debug("{}: {} failed on {}", name, mailbox, event, failure);
       }
     } catch (Throwable loggingFailed) {
       // The logger itself failed (out of memory, a broken appender); the failure is still counted

@@ -408,7 +408,7 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
 
   @Override
   public void report(Throwable failure, EventRecord event) {
-    engine.reportFailure(failure, event, this);
+    engine.reportFailure(failure, event, this, ++failuresReported);
   }
 
   private void drop(EventRecord event, String reason) {

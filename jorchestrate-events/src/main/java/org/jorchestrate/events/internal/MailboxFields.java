@@ -42,6 +42,7 @@ abstract class MailboxPad1 extends MailboxEmitterFields {
 abstract class MailboxDrainFields extends MailboxPad1 {
   long delivered; // single writer: the drain; read opaquely for monitoring
   long failed; // single writer: the drain; read opaquely for monitoring
+  long failuresReported; // drain-only: callback failures reported, for rate-limiting the log
   long spinNanos; // drain-only; successive drains are ordered by the status CAS
   long idleSince; // drain-only: when the last drain let the mailbox go
   @Nullable Thread drainer; // opaque: the thread draining now, for diagnostics and re-entrancy
