@@ -52,6 +52,13 @@ import org.jspecify.annotations.Nullable;
  * inside a callback never wait (they could wait for themselves): they queue beyond the capacity.
  * DROP_OLDEST swaps the oldest queued event for the new one under a lock (EvictingQueue).
  *
+ * Interrupts. A callback that interrupts its thread (or is interrupted, and does not clear the
+ * flag) must not fail the next callbacks of the drain, which would see the flag in their first
+ * blocking call. After each callback the drain clears a flag that was not set when it started, as
+ * ThreadPoolExecutor does between tasks; a flag set on entry (the pool is being shut down) is left
+ * alone. On a direct executor the drain runs on the emitter's thread, so a cleared flag is set
+ * again when the drain returns: the emitter still learns of the interrupt.
+ *
  * Accounting. Every event handed to offer() ends exactly once on its EventRecord: delivered,
  * failed, or dropped (overflow, interrupted wait, abandoned shutdown). delivered/failed are written
  * only by the drain (single writer, opaque accesses); dropped by emitters and the drain (atomic).
@@ -291,6 +298,8 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
     Engine previous = Engine.enterCallbackThread(engine);
     DRAINER.setOpaque(this, self); // diagnostics only
     adaptSpin();
+    boolean interruptedOnEntry = self.isInterrupted();
+    boolean callbackInterrupted = false;
     try {
       int budget = engine.batchSize();
       for (; ; ) {
@@ -315,6 +324,10 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
           continue;
         }
         deliver(event);
+        if (!interruptedOnEntry && self.isInterrupted()) {
+          Thread.interrupted(); // see "Interrupts" in the class comment
+          callbackInterrupted = true;
+        }
         if (waitingEmitters != 0 && queue.size() <= capacity / 2) {
           wakeBlockedEmitters();
         }
@@ -328,6 +341,9 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
     } finally {
       DRAINER.compareAndSet(this, self, null); // unless a resubmitted drain already took over
       Engine.leaveCallbackThread(previous);
+      if (callbackInterrupted && engine.isDirect()) {
+        self.interrupt(); // the emitter's own thread: give the callback's interrupt back to it
+      }
     }
   }
 
