@@ -53,7 +53,10 @@ import org.jspecify.annotations.Nullable;
  *       dies. The log is rate-limited per subscription: its first 10 failures are logged, then the
  *       16th, 32nd, 64th and so on, each with the count (the others at debug level); the handler
  *       and the counters see every one. A slow callback delays only its own subscription, up to
- *       its queue's capacity.
+ *       its queue's capacity. A callback that leaves its thread interrupted does not disturb the
+ *       next callbacks: the flag is cleared after it returns, as a thread pool does between tasks
+ *       (on a {@link Builder#synchronous() synchronous} manager it is set again on the emitting
+ *       thread when {@code emit} returns).
  *   <li><b>Nothing lost.</b> An emission is either refused (only after shutdown, with a warning) or
  *       accepted, and then every subscription it was queued to gets it exactly once. Events are
  *       dropped only under a dropping {@link OverflowPolicy}, which is never the default, or by a
@@ -102,6 +105,10 @@ public final class EventManager implements AutoCloseable {
    */
   public EventManager(int maxWorkers) {
     this(builder().workers(maxWorkers).config());
+  }
+
+  static {
+    Engine.grantAccess(manager -> manager.engine);
   }
 
   private EventManager(EngineConfig config) {

@@ -19,12 +19,15 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.jorchestrate.events.Emission;
 import org.jorchestrate.events.ErrorHandler;
 import org.jorchestrate.events.EventCallback;
+import org.jorchestrate.events.EventManager;
 import org.jorchestrate.events.OverflowPolicy;
 import org.jorchestrate.events.QueueFullException;
 import org.jorchestrate.events.Subscription;
+import org.jorchestrate.events.spi.EmissionRelay;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +108,7 @@ public final class Engine {
   private final AtomicLong executorFailures = new AtomicLong();
 
   private volatile int state = RUNNING;
+  private volatile @Nullable EmissionRelay relay;
   private volatile boolean abandoned;
 
   private Engine(EngineConfig config) {
@@ -139,6 +143,31 @@ public final class Engine {
       this.direct = false;
     }
     this.batchSize = direct ? Integer.MAX_VALUE : Mailbox.BATCH;
+  }
+
+  private static volatile @Nullable Function<EventManager, Engine> access;
+
+  /**
+   * Lets EventManager hand out its engine to the spi package without a public accessor.
+   *
+   * @param accessor reads a manager's engine
+   */
+  public static void grantAccess(Function<EventManager, Engine> accessor) {
+    access = accessor;
+  }
+
+  /**
+   * Returns the engine of a manager.
+   *
+   * @param manager the manager
+   * @return its engine
+   */
+  public static Engine of(EventManager manager) {
+    Function<EventManager, Engine> accessor = access;
+    if (accessor == null) {
+      throw new IllegalStateException("EventManager is not initialised");
+    }
+    return accessor.apply(manager);
   }
 
   /**
@@ -253,13 +282,94 @@ public final class Engine {
     return dispatch(type, KeyValues.fromMap(type, params));
   }
 
-  private Emission dispatch(Enum<?> type, @Nullable Object[] keyValues) {
+  /**
+   * Emits an event that was emitted elsewhere, keeping its original timestamp and local date and
+   * time; never relayed.
+   *
+   * @param type the event
+   * @param params the parameters
+   * @param timestamp the original instant
+   * @param eventDate the original event_date
+   * @param eventTime the original event_time
+   * @return the emission
+   */
+  public Emission emitRemote(
+      Enum<?> type,
+      Map<String, ? extends @Nullable Object> params,
+      Instant timestamp,
+      String eventDate,
+      String eventTime) {
+    @Nullable Object[] keyValues = KeyValues.fromMap(type, params);
     Mailbox[] subscribers = registry.subscribers(type);
     Mailbox[] wildcards = registry.wildcards();
     int count = subscribers.length + wildcards.length;
     if (count == 0) {
       return state == RUNNING ? Emissions.NO_SUBSCRIBERS : refuse(type);
     }
+    EventRecord event =
+        new EventRecord(
+            type, keyValues, timestamp.getEpochSecond(), timestamp.getNano(), zone, count);
+    event.presetLocal(eventDate, eventTime);
+    return dispatch(type, keyValues, subscribers, wildcards, event, null);
+  }
+
+  /**
+   * Installs the relay of local emissions.
+   *
+   * @param relay the relay
+   * @throws IllegalStateException if one is installed
+   */
+  public synchronized void installRelay(EmissionRelay relay) {
+    if (this.relay != null) {
+      throw new IllegalStateException(
+          name + " already has a relay (" + this.relay + "); close it before installing another");
+    }
+    this.relay = relay;
+  }
+
+  /**
+   * Removes the relay if it is the installed one.
+   *
+   * @param relay the relay
+   */
+  public synchronized void uninstallRelay(EmissionRelay relay) {
+    if (this.relay == relay) {
+      this.relay = null;
+    }
+  }
+
+  private Emission dispatch(Enum<?> type, @Nullable Object[] keyValues) {
+    Mailbox[] subscribers = registry.subscribers(type);
+    Mailbox[] wildcards = registry.wildcards();
+    int count = subscribers.length + wildcards.length;
+    EmissionRelay relay = this.relay;
+    if (relay != null && !relay.relays(type)) {
+      relay = null;
+    }
+    if (count == 0 && relay == null) {
+      return state == RUNNING ? Emissions.NO_SUBSCRIBERS : refuse(type);
+    }
+    EventRecord prepared = null;
+    if (relay != null) {
+      prepared = newRecord(type, keyValues, count);
+      relay.check(prepared); // may refuse the emission: nothing is queued yet
+    }
+    return dispatch(type, keyValues, subscribers, wildcards, prepared, relay);
+  }
+
+  private EventRecord newRecord(Enum<?> type, @Nullable Object[] keyValues, int count) {
+    Instant now = clock.instant();
+    return new EventRecord(type, keyValues, now.getEpochSecond(), now.getNano(), zone, count);
+  }
+
+  private Emission dispatch(
+      Enum<?> type,
+      @Nullable Object[] keyValues,
+      Mailbox[] subscribers,
+      Mailbox[] wildcards,
+      @Nullable EventRecord prepared,
+      @Nullable EmissionRelay relay) {
+    int count = subscribers.length + wildcards.length;
     int stripe = gate.enter();
     if (stripe < 0) {
       tryTerminate(); // this refused emit may have been the last one in the gate
@@ -270,9 +380,7 @@ public final class Engine {
         requireRoom(type, subscribers);
         requireRoom(type, wildcards);
       }
-      Instant now = clock.instant();
-      EventRecord event =
-          new EventRecord(type, keyValues, now.getEpochSecond(), now.getNano(), zone, count);
+      EventRecord event = prepared != null ? prepared : newRecord(type, keyValues, count);
       int queued = 0;
       try {
         for (; queued < count; queued++) {
@@ -292,6 +400,9 @@ public final class Engine {
         throw failure;
       }
       activate(subscribers, wildcards, count);
+      if (relay != null) {
+        relayAccepted(relay, event);
+      }
       return event;
     } finally {
       if (gate.exit(stripe)) {
@@ -300,7 +411,15 @@ public final class Engine {
     }
   }
 
-  private static Mailbox at(Mailbox[] subscribers, Mailbox[] wildcards, int index) {
+  private void relayAccepted(EmissionRelay relay, EventRecord event) {
+    try {
+      relay.relay(event);
+    } catch (RuntimeException | LinkageError e) { // the local delivery stands
+      LOG.error("{}: the relay {} failed to take {}", name, relay, event, e);
+    }
+  }
+
+    private static Mailbox at(Mailbox[] subscribers, Mailbox[] wildcards, int index) {
     return index < subscribers.length
         ? subscribers[index]
         : wildcards[index - subscribers.length];

@@ -85,6 +85,15 @@ final class EventRecord implements Event, Emission {
     this.subscribers = subscribers;
   }
 
+  /*
+   * For an event emitted elsewhere: its local date and time as its origin formatted them. Called
+   * before the record is published (offered to a queue), so plain writes suffice.
+   */
+  void presetLocal(String eventDate, String eventTime) {
+    this.date = eventDate;
+    this.time = eventTime;
+  }
+
   // ---------------------------------------------------------------- Event
 
   @Override
