@@ -1,0 +1,31 @@
+package org.jorchestrate.nats;
+
+/**
+ * A snapshot of a bridge's counters since it was built. Each counter is read separately, so the
+ * snapshot is not atomic across counters while the bridge runs.
+ *
+ * @param published local events the broker confirmed it stored
+ * @param pending local events accepted for sending and not yet confirmed
+ * @param overflowed local events not sent because the outgoing buffer was full
+ * @param publishFailures publish attempts that failed and were retried
+ * @param received messages taken from the broker, all origins, this node's own included
+ * @param delivered remote events whose local callbacks have run
+ * @param duplicatesDropped messages dropped because their event was already delivered here
+ * @param redelivered messages the broker delivered more than once (a sign of broker restarts or
+ *     slow acknowledgements; the duplicates among them are dropped)
+ * @param ownSkipped messages that were this node's own events, skipped
+ * @param poison messages that could not be decoded, dropped
+ * @param gapsSkipped events of other nodes given up on after the gap timeout
+ */
+public record BridgeStatistics(
+    long published,
+    long pending,
+    long overflowed,
+    long publishFailures,
+    long received,
+    long delivered,
+    long duplicatesDropped,
+    long redelivered,
+    long ownSkipped,
+    long poison,
+    long gapsSkipped) {}

@@ -1,0 +1,192 @@
+package org.jorchestrate.nats.internal;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import org.jorchestrate.events.EventManager;
+import org.jorchestrate.events.spi.Relays;
+import org.jorchestrate.nats.BridgeError;
+import org.jorchestrate.nats.BridgeErrorHandler;
+import org.jorchestrate.nats.BridgeStatistics;
+import org.jspecify.annotations.Nullable;
+
+/*
+ * One running bridge: sets up the broker side (stream, marks bucket, durable consumer), then runs
+ * the outbox (sending) and the inbox (receiving). NatsEventBridge is its public face.
+ */
+public final class Bridge {
+
+  static final Duration ACK_WAIT = Duration.ofSeconds(60);
+  static final int MAX_ACK_PENDING = 20_000;
+
+  private final BridgeConfig config;
+  private final EventManager manager;
+  private final ErrorSink errors;
+  private final Outbox outbox;
+  private final Inbox inbox;
+  private boolean closed;
+
+  /**
+   * Sets up the broker side and starts forwarding and consuming.
+   *
+   * @param config the settings
+   * @param manager the local manager
+   * @param connection the user's connection
+   * @param handler the user's error handler, if any
+   * @throws IOException if the broker cannot be reached
+   * @throws JetStreamApiException if the broker refuses the set-up
+   */
+  public Bridge(
+      BridgeConfig config,
+      EventManager manager,
+      Connection connection,
+      @Nullable BridgeErrorHandler handler)
+      throws IOException, JetStreamApiException, InterruptedException {
+    this.config = config;
+    this.manager = manager;
+    this.errors = new ErrorSink(handler);
+    JetStreamManagement management = connection.jetStreamManagement();
+    JetStream jetStream = connection.jetStream();
+    ensureStream(management);
+    String durable = config.nodeId();
+    ensureConsumer(management, durable);
+    Marks marks = new Marks(connection, config.stream() + "_marks", config.nodeId());
+    Map<String, Long> loaded = marks.load();
+    EnvelopeCodec codec = new EnvelopeCodec(config.maxMessageBytes());
+    this.outbox = new Outbox(config, codec, connection, jetStream, errors);
+    this.inbox =
+        new Inbox(
+            config, manager, connection, jetStream, management, codec, marks, errors, durable, loaded);
+    inbox.start();
+    outbox.start();
+    Relays.install(manager, outbox);
+    ErrorSink.LOG.info(
+        "NATS bridge {} (incarnation {}) started on stream {}, subjects {}, {} stored marks",
+        config.nodeId(),
+        config.epoch(),
+        config.stream(),
+        config.filterSubject(),
+        loaded.size());
+  }
+
+  private void ensureStream(JetStreamManagement management)
+      throws IOException, JetStreamApiException {
+    StreamInfo info;
+    try {
+      info = management.getStreamInfo(config.stream());
+    } catch (JetStreamApiException missing) {
+      if (missing.getApiErrorCode() != 10059) { // stream not found
+        throw missing;
+      }
+      management.addStream(
+          StreamConfiguration.builder()
+              .name(config.stream())
+              .subjects(config.filterSubject())
+              .storageType(StorageType.File)
+              .maxAge(config.streamMaxAge())
+              .duplicateWindow(Duration.ofMinutes(2))
+              .build());
+      return;
+    }
+    if (!info.getConfiguration().getSubjects().contains(config.filterSubject())) {
+      throw new IllegalStateException(
+          "the JetStream stream "
+              + config.stream()
+              + " exists but does not take the subjects "
+              + config.filterSubject()
+              + " (it takes "
+              + info.getConfiguration().getSubjects()
+              + "); add them to the stream, or choose another stream or subjectPrefix");
+    }
+  }
+
+  private void ensureConsumer(JetStreamManagement management, String durable)
+      throws IOException, JetStreamApiException {
+    try {
+      management.getConsumerInfo(config.stream(), durable);
+      return; // resume where this node left off
+    } catch (JetStreamApiException missing) {
+      if (missing.getApiErrorCode() != 10014) { // consumer not found
+        throw missing;
+      }
+    }
+    management.addOrUpdateConsumer(
+        config.stream(),
+        ConsumerConfiguration.builder()
+            .durable(durable)
+            .filterSubject(config.filterSubject())
+            .ackPolicy(AckPolicy.Explicit)
+            .ackWait(ACK_WAIT)
+            .maxAckPending(MAX_ACK_PENDING)
+            .deliverPolicy(DeliverPolicy.New)
+            .build());
+  }
+
+  /**
+   * Stops relaying, sends what was accepted (within the close timeout), stops consuming after the
+   * callbacks of what was taken ran. Idempotent.
+   */
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Relays.uninstall(manager, outbox);
+    try {
+      long unsent = outbox.close(config.closeTimeout());
+      if (unsent > 0) {
+        errors.report(
+            BridgeError.Kind.CLOSE_ABANDONED,
+            "NATS bridge "
+                + config.nodeId()
+                + ": close() gave up after "
+                + config.closeTimeout()
+                + " with "
+                + unsent
+                + " accepted events not confirmed by the broker",
+            null);
+      }
+      if (!inbox.close(config.closeTimeout())) {
+        ErrorSink.LOG.warn(
+            "NATS bridge {}: close() stopped receiving with {} remote events whose callbacks had"
+                + " not finished; the broker redelivers them to this node's next start",
+            config.nodeId(),
+            inbox.inFlight());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ErrorSink.LOG.warn("NATS bridge {}: close() interrupted", config.nodeId());
+    }
+    ErrorSink.LOG.info("NATS bridge {} closed: {}", config.nodeId(), statistics());
+  }
+
+  /**
+   * Returns the counters.
+   *
+   * @return a snapshot
+   */
+  public BridgeStatistics statistics() {
+    return new BridgeStatistics(
+        outbox.published(),
+        outbox.pending(),
+        outbox.overflowed(),
+        outbox.publishFailures(),
+        inbox.received.get(),
+        inbox.delivered.get(),
+        inbox.duplicates.get(),
+        inbox.redelivered.get(),
+        inbox.ownSkipped.get(),
+        inbox.poison.get(),
+        inbox.gapsSkipped.get());
+  }
+}
