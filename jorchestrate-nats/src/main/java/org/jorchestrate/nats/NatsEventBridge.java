@@ -46,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  *       duplicates a crash of the receiving process can still cause is stated in the README.
  *   <li><b>Order.</b> Events from one origin reach the callbacks in the order the origin's bridge
  *       took them (per emitting thread, the emission order). An event that arrives ahead of a
- *       missing one is held until the missing one arrives, or until the gap timeout (default 30
+ *       missing one is held until the missing one arrives, or until the gap timeout (default 60
  *       s), after which it is delivered and the gap is reported as {@link
  *       BridgeError.Kind#EVENTS_MISSING}.
  *   <li><b>A node's own events</b> are delivered locally by its manager, as any emission, and
@@ -175,7 +175,7 @@ public final class NatsEventBridge implements AutoCloseable {
     private final List<Class<? extends Enum<?>>> events = new ArrayList<>();
     private int outboxCapacity = 65_536;
     private Duration publishTimeout = Duration.ofSeconds(5);
-    private Duration gapTimeout = Duration.ofSeconds(30);
+    private Duration gapTimeout = Duration.ofSeconds(60);
     private Duration closeTimeout = Duration.ofSeconds(30);
     private int maxMessageBytes = 1 << 20;
     private Duration streamMaxAge = Duration.ofDays(1);
@@ -299,7 +299,8 @@ public final class NatsEventBridge implements AutoCloseable {
 
     /**
      * Sets how long a receiver holds events of an origin that arrived after a gap, waiting for the
-     * missing ones, before it delivers them without. Default 30 s.
+     * missing ones, before it delivers them without. Default 60 s; keep it above the consumer's ack
+     * wait (20 s), after which the broker redelivers a message lost on its way.
      *
      * @param timeout positive
      * @return this builder

@@ -6,6 +6,7 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -26,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Bridge {
 
-  static final Duration ACK_WAIT = Duration.ofSeconds(60);
+  /* Shorter than the default gap timeout, so a message lost on its way is redelivered first. */
+  static final Duration ACK_WAIT = Duration.ofSeconds(20);
   static final int MAX_ACK_PENDING = 20_000;
 
   private final BridgeConfig config;
@@ -110,26 +112,46 @@ public final class Bridge {
     }
   }
 
+  /*
+   * A node's durable consumer. On a restart with messages delivered but not acknowledged, the
+   * broker would hold them back until their ack wait expires while delivering newer ones at once;
+   * so the consumer is re-created to deliver from its ack floor, in stream order: what this node
+   * already delivered is then dropped by its marks, and nothing waits.
+   */
   private void ensureConsumer(JetStreamManagement management, String durable)
       throws IOException, JetStreamApiException {
-    try {
-      management.getConsumerInfo(config.stream(), durable);
-      return; // resume where this node left off
-    } catch (JetStreamApiException missing) {
-      if (missing.getApiErrorCode() != 10014) { // consumer not found
-        throw missing;
-      }
-    }
-    management.addOrUpdateConsumer(
-        config.stream(),
+    ConsumerConfiguration.Builder consumer =
         ConsumerConfiguration.builder()
             .durable(durable)
             .filterSubject(config.filterSubject())
             .ackPolicy(AckPolicy.Explicit)
             .ackWait(ACK_WAIT)
-            .maxAckPending(MAX_ACK_PENDING)
-            .deliverPolicy(DeliverPolicy.New)
-            .build());
+            .maxAckPending(MAX_ACK_PENDING);
+    ConsumerInfo existing;
+    try {
+      existing = management.getConsumerInfo(config.stream(), durable);
+    } catch (JetStreamApiException missing) {
+      if (missing.getApiErrorCode() != 10014) { // consumer not found
+        throw missing;
+      }
+      management.addOrUpdateConsumer(
+          config.stream(), consumer.deliverPolicy(DeliverPolicy.New).build());
+      return;
+    }
+    if (existing.getNumAckPending() == 0) {
+      return; // nothing in flight: resume as it is
+    }
+    long resumeAt = existing.getAckFloor().getStreamSequence() + 1;
+    ErrorSink.LOG.info(
+        "NATS bridge {}: {} messages were in flight when this node stopped; resuming its consumer"
+            + " at stream sequence {}",
+        config.nodeId(),
+        existing.getNumAckPending(),
+        resumeAt);
+    management.deleteConsumer(config.stream(), durable);
+    management.addOrUpdateConsumer(
+        config.stream(),
+        consumer.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(resumeAt).build());
   }
 
   /**

@@ -145,13 +145,16 @@ final class Inbox {
           silentSince = System.nanoTime();
         }
         waitWhileTooManyInFlight();
-        List<Message> batch = sub.fetch(BATCH, FETCH_WAIT);
-        for (Message message : batch) {
-          onMessage(message);
+        // iterate, not fetch: each message is emitted as it arrives, not when the batch is full
+        Iterator<Message> batch = sub.iterate(BATCH, FETCH_WAIT);
+        int taken = 0;
+        while (batch.hasNext()) {
+          onMessage(batch.next());
+          taken++;
         }
         settle();
         skipExpiredGaps();
-        if (batch.isEmpty()) {
+        if (taken == 0) {
           watchdog();
         } else {
           silentSince = System.nanoTime();

@@ -28,11 +28,11 @@ import org.jspecify.annotations.Nullable;
  * (gap-free per incarnation, so that receivers can restore order and detect loss), and publishes
  * them with a window of asynchronous publishes.
  *
- * When a publish fails, the sender lets the whole window settle, then republishes the failed
- * events one by one in order, retrying each with a growing pause until the broker stores it (or
- * close() gives up). Each keeps its Nats-Msg-Id, so a retry of an event the broker had in fact
- * stored is dropped by the broker's duplicate window, or else by the receivers. Events published
- * after a failed one may reach the stream before its retry; receivers reorder per origin.
+ * When a publish fails, the sender lets the whole window settle, puts the failed events back in
+ * front of everything else, reports once, pauses (longer after consecutive failures), waits for
+ * the client to reconnect, and sends them again, in order. Each keeps its Nats-Msg-Id, so a retry
+ * of an event the broker had in fact stored is dropped by the broker's duplicate window, or else by
+ * the receivers. Events stored before an earlier one's retry are reordered by the receivers.
  */
 final class Outbox implements EmissionRelay {
 
@@ -57,6 +57,9 @@ final class Outbox implements EmissionRelay {
   private volatile boolean closing;
   private volatile boolean abandon;
   private long seq;
+  /* Sender thread only: failed events waiting to be sent again, before anything new. */
+  private final ArrayDeque<InFlight> retry = new ArrayDeque<>();
+  private int consecutiveFailures;
 
   private record Checked(Event event, JsonPayload.Encoded payload) {}
 
@@ -144,7 +147,7 @@ final class Outbox implements EmissionRelay {
         fill(window);
         InFlight head = window.peekFirst();
         if (head == null) {
-          if (closing && queue.isEmpty()) {
+          if (closing && queue.isEmpty() && retry.isEmpty()) {
             return;
           }
           park();
@@ -159,11 +162,15 @@ final class Outbox implements EmissionRelay {
     } catch (RuntimeException | Error e) {
       ErrorSink.LOG.error("NATS bridge {}: the sender stopped unexpectedly", config.nodeId(), e);
     } finally {
-      inFlight = window.size();
+      inFlight = window.size() + retry.size();
     }
   }
 
   private void fill(ArrayDeque<InFlight> window) {
+    while (window.size() < WINDOW && !retry.isEmpty()) {
+      InFlight again = retry.removeFirst();
+      window.addLast(publishAsync(again.event(), again.seq(), again.body()));
+    }
     while (window.size() < WINDOW) {
       OutgoingEvent event = queue.poll();
       if (event == null) {
@@ -173,7 +180,7 @@ final class Outbox implements EmissionRelay {
       byte[] body = codec.write(event, config.nodeId(), config.epoch(), number);
       window.addLast(publishAsync(event, number, body));
     }
-    inFlight = window.size();
+    inFlight = window.size() + retry.size();
   }
 
   private InFlight publishAsync(OutgoingEvent event, long number, byte[] body) {
@@ -210,6 +217,7 @@ final class Outbox implements EmissionRelay {
       head.ack().get(Math.max(wait, 0), TimeUnit.NANOSECONDS);
       window.removeFirst();
       published.incrementAndGet();
+      consecutiveFailures = 0;
       return true;
     } catch (TimeoutException e) {
       return System.nanoTime() - head.deadline() < 0; // still within its time: keep waiting
@@ -218,7 +226,11 @@ final class Outbox implements EmissionRelay {
     }
   }
 
-  /* A publish failed: let the window settle, then republish the failed ones in order. */
+  /*
+   * A publish failed: lets the window settle, puts the failed events back in front of the retry
+   * queue (in order), reports once, pauses (growing with consecutive failures) and waits for the
+   * connection to be back before fill() sends them again.
+   */
   private void recover(ArrayDeque<InFlight> window) throws InterruptedException {
     List<InFlight> failed = new ArrayList<>();
     Throwable firstCause = null;
@@ -234,10 +246,71 @@ final class Outbox implements EmissionRelay {
       }
     }
     window.clear();
-    inFlight = failed.size();
-    for (int i = 0; i < failed.size(); i++) {
-      republish(failed.get(i), firstCause);
-      inFlight = failed.size() - i - 1;
+    for (int i = failed.size() - 1; i >= 0; i--) {
+      retry.addFirst(failed.get(i));
+    }
+    inFlight = retry.size();
+    publishFailures.addAndGet(failed.size());
+    consecutiveFailures++;
+    InFlight first = failed.isEmpty() ? null : failed.get(0);
+    errors.report(
+        BridgeError.Kind.PUBLISH_FAILED,
+        "NATS bridge "
+            + config.nodeId()
+            + ": "
+            + failed.size()
+            + " publishes failed"
+            + (first == null ? "" : ", from " + first.event().eventName() + " (seq " + first.seq() + ")")
+            + describeLastError()
+            + "; resending them in order",
+        firstCause);
+    long pauseMillis = Math.min(50L << Math.min(consecutiveFailures - 1, 6), 2_000);
+    Thread.sleep(pauseMillis); // interruptible: close() interrupts when it gives up
+    awaitConnected();
+    // Probe with the oldest failed event, synchronously, until the broker stores it: right after
+    // a broker restart, asynchronous publishes were seen to time out for seconds while
+    // synchronous ones succeeded. The rest follow through the window.
+    long pause = 50;
+    while (!retry.isEmpty() && !abandon) {
+      InFlight oldest = retry.peekFirst();
+      try {
+        jetStream.publish(oldest.event().subject(), oldest.body(), options(oldest.seq()));
+        retry.removeFirst();
+        published.incrementAndGet();
+        inFlight = retry.size();
+        return;
+      } catch (java.io.IOException | io.nats.client.JetStreamApiException | RuntimeException e) {
+        publishFailures.incrementAndGet();
+        errors.report(
+            BridgeError.Kind.PUBLISH_FAILED,
+            "NATS bridge "
+                + config.nodeId()
+                + ": resending "
+                + oldest.event().eventName()
+                + " (seq "
+                + oldest.seq()
+                + ") failed"
+                + describeLastError()
+                + "; retrying",
+            e);
+        Thread.sleep(pause); // interruptible: close() interrupts when it gives up
+        pause = Math.min(pause * 2, 2_000);
+        awaitConnected();
+      }
+    }
+  }
+
+  private void awaitConnected() throws InterruptedException {
+    while (connection.getStatus() != Connection.Status.CONNECTED && !abandon) {
+      if (connection.getStatus() == Connection.Status.CLOSED) {
+        ErrorSink.LOG.error(
+            "NATS bridge {}: its connection was closed while {} events wait to be sent; they will"
+                + " not be sent. Close the bridge before its connection",
+            config.nodeId(),
+            pending());
+        throw new InterruptedException("the NATS connection was closed");
+      }
+      Thread.sleep(50); // waiting for the client to reconnect, bounded by close()'s timeout
     }
   }
 
@@ -253,43 +326,14 @@ final class Outbox implements EmissionRelay {
     }
   }
 
-  private void republish(InFlight flight, @Nullable Throwable cause) throws InterruptedException {
-    long pauseMillis = 50;
-    Throwable last = cause;
-    for (int attempt = 1; ; attempt++) {
-      publishFailures.incrementAndGet();
-      errors.report(
-          BridgeError.Kind.PUBLISH_FAILED,
-          "NATS bridge "
-              + config.nodeId()
-              + ": publishing "
-              + flight.event().eventName()
-              + " (seq "
-              + flight.seq()
-              + ") failed"
-              + describeLastError()
-              + "; retrying in order (attempt "
-              + attempt
-              + ")",
-          last);
-      if (abandon) {
-        throw new InterruptedException("close() gave up");
-      }
-      Thread.sleep(pauseMillis); // interruptible: close() interrupts when it gives up
-      pauseMillis = Math.min(pauseMillis * 2, 2_000);
-      try {
-        jetStream.publish(flight.event().subject(), flight.body(), options(flight.seq()));
-        published.incrementAndGet();
-        return;
-      } catch (java.io.IOException | io.nats.client.JetStreamApiException | RuntimeException e) {
-        last = e;
-      }
-    }
-  }
-
+  /* The server's last -ERR, if any; cleared once quoted so that a later failure never repeats it. */
   private String describeLastError() {
     String last = connection.getLastError();
-    return last == null || last.isEmpty() ? "" : " (server said: " + last + ")";
+    if (last == null || last.isEmpty()) {
+      return "";
+    }
+    connection.clearLastError();
+    return " (server said: " + last + ")";
   }
 
   // ------------------------------------------------------------------ closing

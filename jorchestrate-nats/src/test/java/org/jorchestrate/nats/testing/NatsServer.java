@@ -54,6 +54,32 @@ public final class NatsServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a server on a free loopback port with a fresh store, reading the given nats-server
+   * configuration (e.g. an {@code authorization} block) from a temporary file passed as {@code -c
+   * <file>}. The port, JetStream and its store still come from the command line, which overrides
+   * the file.
+   *
+   * @param configText the text of a nats-server configuration file
+   * @param extraArgs more nats-server arguments
+   * @return the running server
+   */
+  public static NatsServer launchWithConfig(String configText, String... extraArgs) {
+    try {
+      Path config = Files.createTempFile("nats-server-", ".conf");
+      config.toFile().deleteOnExit();
+      Files.writeString(config, configText);
+      List<String> args = new ArrayList<>(List.of("-c", config.toString()));
+      args.addAll(List.of(extraArgs));
+      NatsServer server =
+          new NatsServer(freePort(), Files.createTempDirectory("nats-store-"), List.copyOf(args));
+      server.start();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static String binary() {
     String configured = System.getenv("NATS_SERVER");
     if (configured != null && !configured.isBlank()) {
