@@ -5,6 +5,7 @@
 module org.jorchestrate.examples {
   requires org.jorchestrate.events;
   requires org.jorchestrate.runtime;
+  requires org.jorchestrate.nats;
 
   // The annotated-listener example has non-public listener methods: open the package to the
   // event manager so that it can bind them.

@@ -78,4 +78,21 @@ class ExamplesTest {
     assertThat(lines.get(lines.size() - 2)).contains("ALL_AGENTS_TERMINATED");
     assertThat(lines.get(lines.size() - 1)).startsWith("history: {");
   }
+
+  @Test
+  void remoteAgents_controlFollowsAgentsOfAnotherProcess_throughARealBroker() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    RemoteAgentsExample.runControl(new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    List<String> lines = linesOf(out);
+    for (int i = 1; i <= 3; i++) {
+      String agent = "worker-" + i;
+      assertThat(lines)
+          .anyMatch(l -> l.matches("\\[agents\\] " + agent + " ready at \\d{2}:\\d{2}:\\d{2}\\.\\d{6}"))
+          .anyMatch(l -> l.startsWith("[agents] " + agent + " terminated (TERMINATED) at "));
+    }
+    assertThat(lines.get(lines.size() - 1))
+        .startsWith("control saw 3 agents start and 3 terminate, all from another process");
+  }
 }
