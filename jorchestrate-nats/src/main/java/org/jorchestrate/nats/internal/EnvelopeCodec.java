@@ -40,7 +40,9 @@ final class EnvelopeCodec {
         JsonFactory.builder()
             .streamReadConstraints(
                 StreamReadConstraints.builder()
-                    .maxNestingDepth(JsonPayload.MAX_DEPTH + 2)
+                    // the envelope, "params", and the MAX_DEPTH + 1 container levels (depths
+                    // 0..MAX_DEPTH) that JsonPayload accepts in a parameter
+                    .maxNestingDepth(JsonPayload.MAX_DEPTH + 3)
                     .maxStringLength(maxBytes)
                     .maxNumberLength(1000)
                     .build())
@@ -92,7 +94,7 @@ final class EnvelopeCodec {
       if (in.nextToken() != JsonToken.START_OBJECT) {
         throw new MalformedEnvelopeException("not a JSON object");
       }
-      Integer version = null;
+      Long version = null;
       String origin = null;
       Long epoch = null;
       Long seq = null;
@@ -107,7 +109,7 @@ final class EnvelopeCodec {
         String field = in.currentName();
         JsonToken value = in.nextToken();
         switch (field) {
-          case "v" -> version = (int) integral(in, value, field);
+          case "v" -> version = integral(in, value, field); // no (int) cast: 2^32 + 1 is not 1
           case "origin" -> origin = text(in, value, field);
           case "epoch" -> epoch = integral(in, value, field);
           case "seq" -> seq = integral(in, value, field);
@@ -123,7 +125,7 @@ final class EnvelopeCodec {
       if (token != JsonToken.END_OBJECT || in.nextToken() != null) {
         throw new MalformedEnvelopeException("trailing data after the envelope");
       }
-      if (version == null || version.intValue() != VERSION) {
+      if (version == null || version.longValue() != VERSION) {
         throw new MalformedEnvelopeException("unsupported envelope version " + version);
       }
       String o = require(origin, "origin");
@@ -203,8 +205,13 @@ final class EnvelopeCodec {
         throw new MalformedEnvelopeException("a parameter has an empty name");
       }
       JsonToken value = in.nextToken();
-      Object read =
-          value == JsonToken.VALUE_NUMBER_FLOAT ? in.getDecimalValue() : value(in, value);
+      Object read;
+      try {
+        read = value == JsonToken.VALUE_NUMBER_FLOAT ? in.getDecimalValue() : value(in, value);
+      } catch (NumberFormatException outOfRange) { // e.g. 1e2147483648: no BigDecimal holds it
+        throw new MalformedEnvelopeException(
+            "the parameter '" + name + "' is a number out of range: " + outOfRange.getMessage());
+      }
       if (params.containsKey(name)) {
         throw new MalformedEnvelopeException("the parameter '" + name + "' appears twice");
       }
