@@ -61,14 +61,27 @@ public final class Bridge {
     JetStream jetStream = connection.jetStream();
     ensureStream(management);
     String durable = config.nodeId();
-    ensureConsumer(management, durable);
     Marks marks = new Marks(connection, config.stream() + "_marks", config.nodeId());
     Map<String, Long> loaded = marks.load();
+    Long resume = loaded.remove(Marks.RESUME);
+    ensureConsumer(management, durable, resume == null ? 0 : resume);
     EnvelopeCodec codec = new EnvelopeCodec(config.maxMessageBytes());
-    this.outbox = new Outbox(config, codec, connection, jetStream, errors);
+    StallGuard stallGuard = new StallGuard(connection, config.nodeId());
+    this.outbox = new Outbox(config, codec, connection, jetStream, errors, stallGuard);
     this.inbox =
         new Inbox(
-            config, manager, connection, jetStream, management, codec, marks, errors, durable, loaded);
+            config,
+            manager,
+            connection,
+            jetStream,
+            management,
+            codec,
+            marks,
+            errors,
+            durable,
+            loaded,
+            resumeAt -> ensureConsumer(management, durable, resumeAt),
+            stallGuard);
     inbox.start();
     outbox.start();
     Relays.install(manager, outbox);
@@ -118,7 +131,7 @@ public final class Bridge {
    * so the consumer is re-created to deliver from its ack floor, in stream order: what this node
    * already delivered is then dropped by its marks, and nothing waits.
    */
-  private void ensureConsumer(JetStreamManagement management, String durable)
+  private void ensureConsumer(JetStreamManagement management, String durable, long resumeAt)
       throws IOException, JetStreamApiException {
     ConsumerConfiguration.Builder consumer =
         ConsumerConfiguration.builder()
@@ -134,24 +147,30 @@ public final class Bridge {
       if (missing.getApiErrorCode() != 10014) { // consumer not found
         throw missing;
       }
+      // New, or lost (deleted, or a failed re-creation): resume where this node stopped reading
       management.addOrUpdateConsumer(
-          config.stream(), consumer.deliverPolicy(DeliverPolicy.New).build());
+          config.stream(),
+          resumeAt > 0
+              ? consumer.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(resumeAt).build()
+              : consumer.deliverPolicy(DeliverPolicy.New).build());
       return;
     }
     if (existing.getNumAckPending() == 0) {
       return; // nothing in flight: resume as it is
     }
-    long resumeAt = existing.getAckFloor().getStreamSequence() + 1;
+    long floor = existing.getAckFloor().getStreamSequence() + 1;
     ErrorSink.LOG.info(
         "NATS bridge {}: {} messages were in flight when this node stopped; resuming its consumer"
             + " at stream sequence {}",
         config.nodeId(),
         existing.getNumAckPending(),
-        resumeAt);
+        floor);
+    // If the re-creation fails after the delete, the next start finds no consumer and resumes
+    // from the position the marks hold (at or before the ack floor), not from "new".
     management.deleteConsumer(config.stream(), durable);
     management.addOrUpdateConsumer(
         config.stream(),
-        consumer.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(resumeAt).build());
+        consumer.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(floor).build());
   }
 
   /**

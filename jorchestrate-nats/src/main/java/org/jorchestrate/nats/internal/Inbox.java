@@ -68,6 +68,14 @@ final class Inbox {
   private final String durable;
   private final Thread receiver;
   private final Map<String, Long> loadedMarks;
+  private final ConsumerSetup consumerSetup;
+  private final StallGuard stallGuard;
+
+  /* Creates this node's durable consumer again if it disappeared. */
+  @FunctionalInterface
+  interface ConsumerSetup {
+    void ensure(long resumeAt) throws IOException, JetStreamApiException;
+  }
   private final Map<String, OriginState> states =
       new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -94,6 +102,8 @@ final class Inbox {
   private volatile boolean drained;
   private @Nullable JetStreamSubscription subscription;
   private long silentSince = System.nanoTime();
+  private long lastStreamSequence;
+  private long storedResume;
 
   Inbox(
       BridgeConfig config,
@@ -105,7 +115,10 @@ final class Inbox {
       Marks marks,
       ErrorSink errors,
       String durable,
-      Map<String, Long> loadedMarks) {
+      Map<String, Long> loadedMarks,
+      ConsumerSetup consumerSetup,
+      StallGuard stallGuard) {
+    this.stallGuard = stallGuard;
     this.config = config;
     this.manager = manager;
     this.connection = connection;
@@ -116,6 +129,7 @@ final class Inbox {
     this.errors = errors;
     this.durable = durable;
     this.loadedMarks = loadedMarks;
+    this.consumerSetup = consumerSetup;
     this.receiver = new Thread(this::receive, "jorchestrate-nats-" + config.nodeId() + "-receiver");
     this.receiver.setDaemon(true);
   }
@@ -140,7 +154,7 @@ final class Inbox {
       try {
         JetStreamSubscription sub = subscription;
         if (sub == null) {
-          sub = jetStream.subscribe(config.filterSubject(), PullSubscribeOptions.bind(config.stream(), durable));
+          sub = bind();
           subscription = sub;
           silentSince = System.nanoTime();
         }
@@ -152,6 +166,7 @@ final class Inbox {
           onMessage(batch.next());
           taken++;
         }
+        stallGuard.answered();
         settle();
         skipExpiredGaps();
         if (taken == 0) {
@@ -168,6 +183,13 @@ final class Inbox {
       } catch (IOException | JetStreamApiException | RuntimeException e) {
         if (closing) {
           break;
+        }
+        if (StallGuard.isTimeout(e)) {
+          try {
+            stallGuard.timedOut();
+          } catch (InterruptedException stop) {
+            break;
+          }
         }
         errors.report(
             BridgeError.Kind.CONSUME_FAILED,
@@ -186,13 +208,46 @@ final class Inbox {
     }
   }
 
+  /* Binds to the durable consumer, creating it again if it was deleted (by an operator, or a
+   * broker that lost its store): consumption must never stop for good. */
+  private JetStreamSubscription bind() throws IOException, JetStreamApiException {
+    PullSubscribeOptions options = PullSubscribeOptions.bind(config.stream(), durable);
+    try {
+      return jetStream.subscribe(config.filterSubject(), options);
+    } catch (RuntimeException | JetStreamApiException missing) { // jnats: IllegalArgumentException
+      if (!consumerMissing()) {
+        throw missing;
+      }
+      ErrorSink.LOG.warn(
+          "NATS bridge {}: its durable consumer {} on stream {} is gone; creating it again, from"
+              + " where this node stopped reading",
+          config.nodeId(),
+          durable,
+          config.stream());
+      consumerSetup.ensure(resumePosition());
+      return jetStream.subscribe(config.filterSubject(), options);
+    }
+  }
+
+  private boolean consumerMissing() throws IOException {
+    try {
+      management.getConsumerInfo(config.stream(), durable);
+      return false;
+    } catch (JetStreamApiException e) {
+      return e.getApiErrorCode() == 10014; // consumer not found
+    }
+  }
+
   private void onMessage(Message message) {
     if (message.isStatusMessage()) {
       return;
     }
     received.incrementAndGet();
-    if (message.isJetStream() && message.metaData().deliveredCount() > 1) {
-      redelivered.incrementAndGet();
+    if (message.isJetStream()) {
+      if (message.metaData().deliveredCount() > 1) {
+        redelivered.incrementAndGet();
+      }
+      lastStreamSequence = Math.max(lastStreamSequence, message.metaData().streamSequence());
     }
     Envelope envelope;
     try {
@@ -243,7 +298,7 @@ final class Inbox {
   }
 
   private OriginState stateOf(Envelope envelope) {
-    String key = Marks.key(config.nodeId(), envelope.origin(), envelope.epoch());
+    String key = Marks.key(envelope.origin(), envelope.epoch());
     OriginState state = states.get(key);
     if (state == null) {
       Long mark = loadedMarks.remove(key);
@@ -349,23 +404,57 @@ final class Inbox {
     toAck.clear();
   }
 
+  /* Stores every state's mark and the resume position in one put, if anything changed. */
   private void storeMarks() {
+    long resume = resumePosition();
+    boolean dirty = resume != storedResume;
     for (OriginState state : states.values()) {
-      if (state.markDirty()) {
-        long mark = state.delivered;
-        try {
-          marks.store(state.markKey, mark);
-          state.storedMark = mark;
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-          errors.report(
-              BridgeError.Kind.MARKS_FAILED,
-              "NATS bridge " + config.nodeId() + ": storing the deduplication mark of "
-                  + state.origin + " failed; retrying with the next batch",
-              e);
-          return;
-        }
+      dirty |= state.markDirty();
+    }
+    if (!dirty) {
+      return;
+    }
+    Map<String, Long> snapshot = new LinkedHashMap<>();
+    for (OriginState state : states.values()) {
+      snapshot.put(state.markKey, state.delivered);
+    }
+    if (resume > 0) {
+      snapshot.put(Marks.RESUME, resume);
+    }
+    try {
+      marks.store(snapshot);
+      for (OriginState state : states.values()) {
+        state.storedMark = snapshot.getOrDefault(state.markKey, state.storedMark);
+      }
+      storedResume = resume;
+    } catch (IOException | JetStreamApiException | RuntimeException e) {
+      errors.report(
+          BridgeError.Kind.MARKS_FAILED,
+          "NATS bridge "
+              + config.nodeId()
+              + ": storing its deduplication marks failed; retrying with the next batch",
+          e);
+    }
+  }
+
+  /* The stream sequence from which a re-created consumer must deliver: the oldest message this
+   * node took and has not acknowledged, else the one after the last it took. */
+  long resumePosition() {
+    long oldest = Long.MAX_VALUE;
+    Delivery head = inFlight.peekFirst();
+    if (head != null) {
+      oldest = streamSequence(head.message());
+    }
+    for (OriginState state : states.values()) {
+      for (Held held : state.held.values()) {
+        oldest = Math.min(oldest, streamSequence(held.message()));
       }
     }
+    return oldest != Long.MAX_VALUE ? oldest : lastStreamSequence + 1;
+  }
+
+  private static long streamSequence(Message message) {
+    return message.isJetStream() ? message.metaData().streamSequence() : 0;
   }
 
   private void waitWhileTooManyInFlight() throws InterruptedException {

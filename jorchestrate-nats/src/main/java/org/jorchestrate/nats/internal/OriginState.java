@@ -7,7 +7,7 @@ import java.util.TreeMap;
  * receiver thread:
  *
  *   delivered  every seq below it had its local callbacks run (or was given up on): the mark that
- *              is stored in the key-value bucket and survives a restart of this node;
+ *              is stored in the key-value bucket (Marks) and survives a restart of this node;
  *   next       every seq below it was emitted locally (delivered or in flight): a message below
  *              `next` is a duplicate;
  *   held       messages that arrived ahead of `next` (the origin retried an earlier one after a

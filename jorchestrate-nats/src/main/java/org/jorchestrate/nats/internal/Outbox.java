@@ -39,13 +39,14 @@ final class Outbox implements EmissionRelay {
   private static final int WINDOW = 256;
   /* From check() to relay(), which the engine calls one after the other on the emitting thread. */
   private static final ThreadLocal<@Nullable Checked> CHECKED = new ThreadLocal<>();
-  private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final BridgeConfig config;
   private final EnvelopeCodec codec;
   private final JetStream jetStream;
   private final Connection connection;
   private final ErrorSink errors;
+  private final StallGuard stallGuard;
   private final MpscAtomicArrayQueue<OutgoingEvent> queue;
   private final Thread sender;
 
@@ -68,7 +69,9 @@ final class Outbox implements EmissionRelay {
       OutgoingEvent event, long seq, byte[] body, CompletableFuture<PublishAck> ack, long deadline) {}
 
   Outbox(BridgeConfig config, EnvelopeCodec codec, Connection connection, JetStream jetStream,
-      ErrorSink errors) {
+      ErrorSink errors,
+      StallGuard stallGuard) {
+    this.stallGuard = stallGuard;
     this.config = config;
     this.codec = codec;
     this.connection = connection;
@@ -204,7 +207,7 @@ final class Outbox implements EmissionRelay {
     senderParked = true;
     VarHandle.fullFence();
     if (queue.isEmpty() && !closing) {
-      LockSupport.parkNanos(this, MAX_PARK_NANOS); // bounded: a missed unpark costs at most this
+      LockSupport.parkNanos(this, MAX_PARK_NANOS); // bounded: a safety net only (see relay())
     }
     senderParked = false;
   }
@@ -275,11 +278,15 @@ final class Outbox implements EmissionRelay {
       InFlight oldest = retry.peekFirst();
       try {
         jetStream.publish(oldest.event().subject(), oldest.body(), options(oldest.seq()));
+        stallGuard.answered();
         retry.removeFirst();
         published.incrementAndGet();
         inFlight = retry.size();
         return;
       } catch (java.io.IOException | io.nats.client.JetStreamApiException | RuntimeException e) {
+        if (StallGuard.isTimeout(e)) {
+          stallGuard.timedOut();
+        }
         publishFailures.incrementAndGet();
         errors.report(
             BridgeError.Kind.PUBLISH_FAILED,

@@ -109,6 +109,9 @@ public final class NatsServer implements AutoCloseable {
     command.addAll(List.of("-a", "127.0.0.1", "-p", Integer.toString(port), "-js", "-sd",
         storeDir.toString()));
     command.addAll(extraArgs);
+    if (System.getenv("NATS_TRACE") != null) {
+      command.add(System.getenv("NATS_TRACE").equals("debug") ? "-D" : "-DV"); // into its log
+    }
     try {
       process =
           new ProcessBuilder(command)
@@ -181,7 +184,10 @@ public final class NatsServer implements AutoCloseable {
             .maxReconnects(-1)
             .reconnectWait(Duration.ofMillis(100))
             .connectionTimeout(Duration.ofSeconds(5))
-            .errorListener(new LoggingErrorListener());
+            .errorListener(new LoggingErrorListener())
+            .connectionListener(
+                (conn, type) ->
+                    org.slf4j.LoggerFactory.getLogger("nats-client").info("connection {}", type));
     try {
       return Nats.connect(configure.apply(options).build());
     } catch (IOException e) {
