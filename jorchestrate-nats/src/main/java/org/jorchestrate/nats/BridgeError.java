@@ -19,6 +19,12 @@ public record BridgeError(Kind kind, String message, @Nullable Throwable cause) 
      * permissions); the event stays buffered and is retried in order.
      */
     PUBLISH_FAILED,
+    /**
+     * The broker refused an event for good (larger than its payload limit, denied by subject
+     * permissions, a stream that does not take its subject): it is not sent (counted in {@code
+     * refused}); receivers are told to move past it.
+     */
+    PUBLISH_REFUSED,
     /** The outgoing buffer was full: the event was not sent (counted in {@code overflowed}). */
     OUTBOX_OVERFLOW,
     /** A received message could not be decoded, or was too large: it is dropped as poison. */

@@ -6,7 +6,10 @@ package org.jorchestrate.nats;
  *
  * @param published local events the broker confirmed it stored
  * @param pending local events accepted for sending and not yet confirmed
- * @param overflowed local events not sent because the outgoing buffer was full
+ * @param overflowed local events not sent because the outgoing buffer was full (or the bridge was
+ *     closing)
+ * @param refused local events the broker refused for good (see {@link
+ *     BridgeError.Kind#PUBLISH_REFUSED}), not sent
  * @param publishFailures publish attempts that failed and were retried
  * @param received messages taken from the broker, all origins, this node's own included
  * @param delivered remote events whose local callbacks have run
@@ -16,11 +19,14 @@ package org.jorchestrate.nats;
  * @param ownSkipped messages that were this node's own events, skipped
  * @param poison messages that could not be decoded, dropped
  * @param gapsSkipped events of other nodes given up on after the gap timeout
+ * @param held events of other nodes that arrived ahead of a missing one and wait for it
+ * @param backlog messages the broker still had for this node, as of the last one it sent
  */
 public record BridgeStatistics(
     long published,
     long pending,
     long overflowed,
+    long refused,
     long publishFailures,
     long received,
     long delivered,
@@ -28,4 +34,6 @@ public record BridgeStatistics(
     long redelivered,
     long ownSkipped,
     long poison,
-    long gapsSkipped) {}
+    long gapsSkipped,
+    long held,
+    long backlog) {}

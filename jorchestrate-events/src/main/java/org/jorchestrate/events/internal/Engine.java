@@ -310,7 +310,7 @@ public final class Engine {
         new EventRecord(
             type, keyValues, timestamp.getEpochSecond(), timestamp.getNano(), zone, count);
     event.presetLocal(eventDate, eventTime);
-    return dispatch(type, keyValues, subscribers, wildcards, event, null);
+    return dispatch(type, keyValues, subscribers, wildcards, event, null, null);
   }
 
   /**
@@ -350,11 +350,12 @@ public final class Engine {
       return state == RUNNING ? Emissions.NO_SUBSCRIBERS : refuse(type);
     }
     EventRecord prepared = null;
+    Object token = null;
     if (relay != null) {
       prepared = newRecord(type, keyValues, count);
-      relay.check(prepared); // may refuse the emission: nothing is queued yet
+      token = relay.check(prepared); // may refuse the emission: nothing is queued yet
     }
-    return dispatch(type, keyValues, subscribers, wildcards, prepared, relay);
+    return dispatch(type, keyValues, subscribers, wildcards, prepared, relay, token);
   }
 
   private EventRecord newRecord(Enum<?> type, @Nullable Object[] keyValues, int count) {
@@ -368,7 +369,8 @@ public final class Engine {
       Mailbox[] subscribers,
       Mailbox[] wildcards,
       @Nullable EventRecord prepared,
-      @Nullable EmissionRelay relay) {
+      @Nullable EmissionRelay relay,
+      @Nullable Object token) {
     int count = subscribers.length + wildcards.length;
     int stripe = gate.enter();
     if (stripe < 0) {
@@ -401,7 +403,7 @@ public final class Engine {
       }
       activate(subscribers, wildcards, count);
       if (relay != null) {
-        relayAccepted(relay, event);
+        relayAccepted(relay, event, token);
       }
       return event;
     } finally {
@@ -411,9 +413,9 @@ public final class Engine {
     }
   }
 
-  private void relayAccepted(EmissionRelay relay, EventRecord event) {
+  private void relayAccepted(EmissionRelay relay, EventRecord event, @Nullable Object token) {
     try {
-      relay.relay(event);
+      relay.relay(event, token);
     } catch (RuntimeException | LinkageError e) { // the local delivery stands
       LOG.error("{}: the relay {} failed to take {}", name, relay, event, e);
     }

@@ -1,6 +1,7 @@
 package org.jorchestrate.events.spi;
 
 import org.jorchestrate.events.Event;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Carries a manager's local emissions elsewhere, for instance to other processes over a broker.
@@ -34,18 +35,23 @@ public interface EmissionRelay {
   boolean relays(Enum<?> type);
 
   /**
-   * Validates an emission before the manager accepts it.
+   * Validates an emission before the manager accepts it, and prepares what {@link #relay} needs.
    *
    * @param event the emission as its callbacks would see it
+   * @return a token the manager hands back to {@link #relay} with this emission (for instance
+   *     the encoded event), or null. Callbacks may run between the two calls on the same thread
+   *     (a synchronous manager) and emit again, so the token, not thread-local state, must carry
+   *     anything from one call to the other.
    * @throws IllegalArgumentException to refuse the emission; the message should name the bad
    *     parameter and say how to fix it
    */
-  void check(Event event);
+  @Nullable Object check(Event event);
 
   /**
    * Takes an accepted emission for relaying.
    *
    * @param event the accepted emission
+   * @param token what {@link #check} returned for it
    */
-  void relay(Event event);
+  void relay(Event event, @Nullable Object token);
 }

@@ -69,13 +69,17 @@ class RelaysTest {
     }
 
     @Override
-    public void check(Event event) {
+    public Object check(Event event) {
       checked.add(event);
       checkThreads.add(Thread.currentThread());
+      return event; // the token: relay() checks it comes back with its own event
     }
 
     @Override
-    public void relay(Event event) {
+    public void relay(Event event, Object token) {
+      if (token != event) {
+        throw new AssertionError("relay(" + event + ") got the token of " + token);
+      }
       relayedEvents.add(event);
       relayThreads.add(Thread.currentThread());
     }
@@ -204,11 +208,12 @@ class RelaysTest {
       RecordingRelay relay =
           new RecordingRelay(Ev.RELAYED) {
             @Override
-            public void check(Event event) {
+            public Object check(Event event) {
               super.check(event);
               if (event.has("payload")) {
                 throw refusal;
               }
+              return event;
             }
           };
       Relays.install(manager, relay);
@@ -239,7 +244,7 @@ class RelaysTest {
       RecordingRelay relay =
           new RecordingRelay(Ev.RELAYED) {
             @Override
-            public void check(Event event) {
+            public Object check(Event event) {
               super.check(event);
               throw new IllegalArgumentException("refused");
             }
@@ -301,10 +306,12 @@ class RelaysTest {
           }
 
           @Override
-          public void check(Event event) {}
+          public Object check(Event event) {
+            return event;
+          }
 
           @Override
-          public void relay(Event event) {
+          public void relay(Event event, Object token) {
             relayCalls.incrementAndGet();
             throw new IllegalStateException("broker unreachable (expected by the test)");
           }
@@ -558,10 +565,12 @@ class RelaysTest {
           }
 
           @Override
-          public void check(Event event) {}
+          public Object check(Event event) {
+            return event;
+          }
 
           @Override
-          public void relay(Event event) {
+          public void relay(Event event, Object token) {
             relayed.add(event.get("n", Stamp.class)); // in call order: relay runs on the emitter
           }
         };
@@ -621,6 +630,31 @@ class RelaysTest {
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(() -> assertThat(localCount).hasValue(EMITTERS * PER_EMITTER));
+    }
+  }
+
+  /**
+   * On a synchronous manager the callbacks run between check and relay; a callback that emits a
+   * relayed event again must not disturb the outer emission: each relay call gets its own token.
+   * (The NATS bridge once kept the token in a thread-local slot, and lost the outer event.)
+   */
+  @Test
+  void nestedEmissionFromACallback_betweenCheckAndRelay_keepsBothTokens() {
+    try (EventManager manager = synchronousManager()) {
+      RecordingRelay relay = new RecordingRelay(Ev.RELAYED);
+      Relays.install(manager, relay);
+      manager.registerEvent(
+          Ev.RELAYED,
+          e -> {
+            if (e.has("outer")) {
+              manager.emit(Ev.RELAYED, "inner", true);
+            }
+          });
+
+      manager.emit(Ev.RELAYED, "outer", true);
+
+      assertThat(relay.checked).extracting(e -> e.has("outer")).containsExactly(true, false);
+      assertThat(relay.relayedEvents).extracting(e -> e.has("inner")).containsExactly(true, false);
     }
   }
 }

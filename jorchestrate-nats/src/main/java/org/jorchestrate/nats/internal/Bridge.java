@@ -36,6 +36,7 @@ public final class Bridge {
   private final ErrorSink errors;
   private final Outbox outbox;
   private final Inbox inbox;
+  private final StallGuard stallGuard;
   private boolean closed;
 
   /**
@@ -59,32 +60,41 @@ public final class Bridge {
     this.errors = new ErrorSink(handler);
     JetStreamManagement management = connection.jetStreamManagement();
     JetStream jetStream = connection.jetStream();
-    ensureStream(management);
-    String durable = config.nodeId();
-    Marks marks = new Marks(connection, config.stream() + "_marks", config.nodeId());
-    Map<String, Long> loaded = marks.load();
-    Long resume = loaded.remove(Marks.RESUME);
-    ensureConsumer(management, durable, resume == null ? 0 : resume);
     EnvelopeCodec codec = new EnvelopeCodec(config.maxMessageBytes());
-    StallGuard stallGuard = new StallGuard(connection, config.nodeId());
-    this.outbox = new Outbox(config, codec, connection, jetStream, errors, stallGuard);
-    this.inbox =
-        new Inbox(
-            config,
-            manager,
-            connection,
-            jetStream,
-            management,
-            codec,
-            marks,
-            errors,
-            durable,
-            loaded,
-            resumeAt -> ensureConsumer(management, durable, resumeAt),
-            stallGuard);
+    this.stallGuard = new StallGuard(connection, config.nodeId());
+    this.outbox = new Outbox(config, codec, connection, jetStream, errors, this.stallGuard);
+    // First claim the manager (it has at most one relay): a bridge that cannot be built must
+    // leave nothing behind, no thread and no relay. Emissions queue until the sender starts.
+    Relays.install(manager, outbox);
+    Map<String, Long> loaded;
+    try {
+      ensureStream(management);
+      String durable = config.nodeId();
+      Marks marks = new Marks(connection, config.stream() + "_marks", config.nodeId());
+      loaded = marks.load();
+      Long resume = loaded.remove(Marks.RESUME);
+      ensureConsumer(management, durable, resume == null ? 0 : resume);
+      this.inbox =
+          new Inbox(
+              config,
+              manager,
+              connection,
+              jetStream,
+              management,
+              codec,
+              marks,
+              errors,
+              durable,
+              loaded,
+              resumeAt -> ensureConsumer(management, durable, resumeAt),
+              this.stallGuard);
+    } catch (IOException | JetStreamApiException | RuntimeException | Error e) {
+      Relays.uninstall(manager, outbox);
+      throw e;
+    }
     inbox.start();
     outbox.start();
-    Relays.install(manager, outbox);
+    stallGuard.start();
     ErrorSink.LOG.info(
         "NATS bridge {} (incarnation {}) started on stream {}, subjects {}, {} stored marks",
         config.nodeId(),
@@ -208,6 +218,7 @@ public final class Bridge {
       Thread.currentThread().interrupt();
       ErrorSink.LOG.warn("NATS bridge {}: close() interrupted", config.nodeId());
     }
+    stallGuard.stop();
     ErrorSink.LOG.info("NATS bridge {} closed: {}", config.nodeId(), statistics());
   }
 
@@ -221,6 +232,7 @@ public final class Bridge {
         outbox.published(),
         outbox.pending(),
         outbox.overflowed(),
+        outbox.refused(),
         outbox.publishFailures(),
         inbox.received.get(),
         inbox.delivered.get(),
@@ -228,6 +240,8 @@ public final class Bridge {
         inbox.redelivered.get(),
         inbox.ownSkipped.get(),
         inbox.poison.get(),
-        inbox.gapsSkipped.get());
+        inbox.gapsSkipped.get(),
+        inbox.heldGauge(),
+        inbox.backlogGauge());
   }
 }

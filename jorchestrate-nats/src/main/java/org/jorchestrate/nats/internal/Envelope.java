@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /*
  * One event as it travels: who emitted it (origin node, its incarnation `epoch`, and the gap-free
- * sequence number the origin's sender gave it), what it is ("EnumSimpleName.CONSTANT"), when, and
+ * sequence number the origin's sender gave it, and `floor`, its oldest event not yet confirmed
+ * stored when this one was sent), what it is ("EnumSimpleName.CONSTANT"), when, and
  * its parameters. The JSON form is documented in NatsEventBridge.
  */
 record Envelope(
@@ -17,7 +18,8 @@ record Envelope(
     Instant timestamp,
     String eventDate,
     String eventTime,
-    Map<String, @Nullable Object> params) {
+    Map<String, @Nullable Object> params,
+    long floor) {
 
   /** The Nats-Msg-Id of this event: unique per origin incarnation and sequence. */
   String messageId() {

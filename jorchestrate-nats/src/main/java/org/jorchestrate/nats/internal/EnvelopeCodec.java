@@ -56,6 +56,15 @@ final class EnvelopeCodec {
 
   /** Writes the envelope around the parameters encoded at emit time. */
   byte[] write(OutgoingEvent event, String origin, long epoch, long seq) {
+    return write(event, origin, epoch, seq, seq);
+  }
+
+  /**
+   * Writes an envelope; {@code floor} is the lowest sequence number the origin had sent but not
+   * yet seen stored when it sent this one (a receiver meeting the origin first with this event
+   * accepts earlier ones from floor on if they come later).
+   */
+  byte[] write(OutgoingEvent event, String origin, long epoch, long seq, long floor) {
     try {
       ByteArrayOutputStream bytes =
           new ByteArrayOutputStream(192 + event.payload().params().length);
@@ -65,6 +74,9 @@ final class EnvelopeCodec {
         out.writeStringField("origin", origin);
         out.writeNumberField("epoch", epoch);
         out.writeNumberField("seq", seq);
+        if (floor != seq) {
+          out.writeNumberField("floor", floor);
+        }
         out.writeStringField("event", event.eventName());
         out.writeStringField("timestamp", event.timestamp().toString());
         out.writeStringField("event_date", event.eventDate());
@@ -98,6 +110,7 @@ final class EnvelopeCodec {
       String origin = null;
       Long epoch = null;
       Long seq = null;
+      Long floor = null;
       String event = null;
       String timestamp = null;
       String date = null;
@@ -113,6 +126,7 @@ final class EnvelopeCodec {
           case "origin" -> origin = text(in, value, field);
           case "epoch" -> epoch = integral(in, value, field);
           case "seq" -> seq = integral(in, value, field);
+          case "floor" -> floor = integral(in, value, field);
           case "event" -> event = text(in, value, field);
           case "timestamp" -> timestamp = text(in, value, field);
           case "event_date" -> date = text(in, value, field);
@@ -146,7 +160,11 @@ final class EnvelopeCodec {
         throw new MalformedEnvelopeException("timestamp '" + stamp + "' is not ISO-8601");
       }
       applyHints(p, types);
-      return new Envelope(o, e, s, name, instant, d, t, p);
+      long f = floor == null ? s : floor;
+      if (f < 1 || f > s) {
+        throw new MalformedEnvelopeException("floor " + f + " is not between 1 and seq " + s);
+      }
+      return new Envelope(o, e, s, name, instant, d, t, p, f);
     } catch (IOException e) { // JsonParseException, constraint violations, truncation
       String reason =
           e instanceof com.fasterxml.jackson.core.JacksonException j

@@ -29,6 +29,9 @@ final class JsonPayload {
 
   static final int MAX_DEPTH = 32;
 
+  /** No parameters: the payload of a gap notice. */
+  static final Encoded EMPTY = new Encoded("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+
   private JsonPayload() {}
 
   /** The encoded "params" object and the optional "types" object (null when no hint is needed). */

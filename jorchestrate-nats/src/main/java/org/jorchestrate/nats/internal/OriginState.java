@@ -22,6 +22,15 @@ final class OriginState {
   long next;
   long storedMark;
   final TreeMap<Long, Inbox.Held> held = new TreeMap<>();
+  /*
+   * When this node met the incarnation first at seq s, events from the origin's floor up to s
+   * may still come (retries overtaken by s): each is delivered once when it does (out of order:
+   * it was reordered before this node knew the origin), tracked here. Bounded to MAX_LATE.
+   */
+  static final int MAX_LATE = 4_096;
+  long lateFrom;
+  long lateTo;
+  final java.util.BitSet lateSeen = new java.util.BitSet();
   long heldSinceNanos;
 
   OriginState(String origin, long epoch, String markKey, long delivered) {
@@ -31,6 +40,19 @@ final class OriginState {
     this.delivered = delivered;
     this.next = delivered;
     this.storedMark = delivered;
+  }
+
+  /* True once per late seq in [lateFrom, lateTo): it is to be delivered. */
+  boolean takeLate(long seq) {
+    if (seq < lateFrom || seq >= lateTo) {
+      return false;
+    }
+    int bit = (int) (seq - lateFrom);
+    if (lateSeen.get(bit)) {
+      return false;
+    }
+    lateSeen.set(bit);
+    return true;
   }
 
   boolean markDirty() {

@@ -37,8 +37,6 @@ import org.jspecify.annotations.Nullable;
 final class Outbox implements EmissionRelay {
 
   private static final int WINDOW = 256;
-  /* From check() to relay(), which the engine calls one after the other on the emitting thread. */
-  private static final ThreadLocal<@Nullable Checked> CHECKED = new ThreadLocal<>();
   private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final BridgeConfig config;
@@ -50,7 +48,14 @@ final class Outbox implements EmissionRelay {
   private final MpscAtomicArrayQueue<OutgoingEvent> queue;
   private final Thread sender;
 
+  /* The event name of a gap notice: a receiver moves past its sequence number. */
+  static final String GAP_NOTICE = "_gap";
+
+  /* Bytes kept for the envelope's own members around the parameters. */
+  private static final int ENVELOPE_ROOM = 1024;
+
   private final AtomicLong overflowed = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
   private final AtomicLong published = new AtomicLong();
   private final AtomicLong publishFailures = new AtomicLong();
   private volatile int inFlight;
@@ -61,8 +66,7 @@ final class Outbox implements EmissionRelay {
   /* Sender thread only: failed events waiting to be sent again, before anything new. */
   private final ArrayDeque<InFlight> retry = new ArrayDeque<>();
   private int consecutiveFailures;
-
-  private record Checked(Event event, JsonPayload.Encoded payload) {}
+  private boolean confirmedAny;
 
   @SuppressWarnings("ArrayRecordComponent") // never compared: a holder
   private record InFlight(
@@ -94,16 +98,30 @@ final class Outbox implements EmissionRelay {
   }
 
   @Override
-  public void check(Event event) {
-    CHECKED.set(new Checked(event, JsonPayload.encode(codec.factory(), event, BridgeConfig.ORIGIN_NODE)));
+  public Object check(Event event) {
+    JsonPayload.Encoded payload = JsonPayload.encode(codec.factory(), event, BridgeConfig.ORIGIN_NODE);
+    byte[] types = payload.types();
+    long size = (long) payload.params().length + (types == null ? 0 : types.length);
+    long limit = Math.min(connection.getMaxPayload(), config.maxMessageBytes()) - ENVELOPE_ROOM;
+    if (size > limit) {
+      throw new IllegalArgumentException(
+          "emit("
+              + config.nameOf(event.type())
+              + "): its parameters take "
+              + size
+              + " bytes as JSON, more than the "
+              + limit
+              + " a bridged event may carry (the broker's max_payload and the bridge's"
+              + " maxMessageBytes, less room for the envelope); send a reference to the data"
+              + " instead");
+    }
+    return payload;
   }
 
   @Override
-  public void relay(Event event) {
-    Checked mine = CHECKED.get();
-    CHECKED.remove();
-    if (mine == null || mine.event() != event) {
-      throw new IllegalStateException("relay() without check() for " + event);
+  public void relay(Event event, @Nullable Object token) {
+    if (!(token instanceof JsonPayload.Encoded payload)) {
+      throw new IllegalStateException("relay() without the token of check() for " + event);
     }
     Enum<?> type = event.type();
     OutgoingEvent outgoing =
@@ -113,7 +131,16 @@ final class Outbox implements EmissionRelay {
             event.timestamp(),
             event.eventDate(),
             event.eventTime(),
-            mine.payload());
+            payload);
+    if (closing) { // raced close(): the relay was still installed when this emit began
+      overflowed.incrementAndGet();
+      errors.report(
+          BridgeError.Kind.OUTBOX_OVERFLOW,
+          "NATS bridge " + config.nodeId() + " is closing: " + config.nameOf(type)
+              + " was delivered locally but not sent",
+          null);
+      return;
+    }
     if (!queue.offer(outgoing)) {
       long count = overflowed.incrementAndGet();
       errors.report(
@@ -163,24 +190,33 @@ final class Outbox implements EmissionRelay {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // close() gave up: it reports what was not sent
     } catch (RuntimeException | Error e) {
-      ErrorSink.LOG.error("NATS bridge {}: the sender stopped unexpectedly", config.nodeId(), e);
+      errors.report(
+          BridgeError.Kind.PUBLISH_FAILED,
+          "NATS bridge " + config.nodeId() + ": its sender stopped unexpectedly; " + pending()
+              + " events will not be sent",
+          e);
     } finally {
       inFlight = window.size() + retry.size();
     }
   }
 
   private void fill(ArrayDeque<InFlight> window) {
-    while (window.size() < WINDOW && !retry.isEmpty()) {
+    // Until the broker stored this incarnation's first event, one at a time: a receiver meets the
+    // incarnation with its first event, never with a later one that overtook it.
+    int limit = confirmedAny ? WINDOW : 1;
+    while (window.size() < limit && !retry.isEmpty()) {
       InFlight again = retry.removeFirst();
       window.addLast(publishAsync(again.event(), again.seq(), again.body()));
     }
-    while (window.size() < WINDOW) {
+    while (window.size() < limit) {
       OutgoingEvent event = queue.poll();
       if (event == null) {
         break;
       }
       long number = ++seq;
-      byte[] body = codec.write(event, config.nodeId(), config.epoch(), number);
+      InFlight oldest = window.peekFirst();
+      long floor = oldest != null ? oldest.seq() : number; // retry is empty: it is sent first
+      byte[] body = codec.write(event, config.nodeId(), config.epoch(), number, floor);
       window.addLast(publishAsync(event, number, body));
     }
     inFlight = window.size() + retry.size();
@@ -200,6 +236,7 @@ final class Outbox implements EmissionRelay {
     return PublishOptions.builder()
         .expectedStream(config.stream())
         .messageId(Envelope.messageId(config.nodeId(), config.epoch(), number))
+        .streamTimeout(config.publishTimeout()) // bounds a synchronous publish (the probe)
         .build();
   }
 
@@ -221,6 +258,7 @@ final class Outbox implements EmissionRelay {
       window.removeFirst();
       published.incrementAndGet();
       consecutiveFailures = 0;
+      confirmedAny = true;
       return true;
     } catch (TimeoutException e) {
       return System.nanoTime() - head.deadline() < 0; // still within its time: keep waiting
@@ -256,6 +294,7 @@ final class Outbox implements EmissionRelay {
     publishFailures.addAndGet(failed.size());
     consecutiveFailures++;
     InFlight first = failed.isEmpty() ? null : failed.get(0);
+    String serverSaid = takeLastError();
     errors.report(
         BridgeError.Kind.PUBLISH_FAILED,
         "NATS bridge "
@@ -264,11 +303,13 @@ final class Outbox implements EmissionRelay {
             + failed.size()
             + " publishes failed"
             + (first == null ? "" : ", from " + first.event().eventName() + " (seq " + first.seq() + ")")
-            + describeLastError()
+            + quote(serverSaid)
             + "; resending them in order",
         firstCause);
     long pauseMillis = Math.min(50L << Math.min(consecutiveFailures - 1, 6), 2_000);
     Thread.sleep(pauseMillis); // interruptible: close() interrupts when it gives up
+    awaitConnected();
+    stallGuard.verify();
     awaitConnected();
     // Probe with the oldest failed event, synchronously, until the broker stores it: right after
     // a broker restart, asynchronous publishes were seen to time out for seconds while
@@ -281,6 +322,7 @@ final class Outbox implements EmissionRelay {
         stallGuard.answered();
         retry.removeFirst();
         published.incrementAndGet();
+        confirmedAny = true;
         inFlight = retry.size();
         return;
       } catch (java.io.IOException | io.nats.client.JetStreamApiException | RuntimeException e) {
@@ -288,6 +330,15 @@ final class Outbox implements EmissionRelay {
           stallGuard.timedOut();
         }
         publishFailures.incrementAndGet();
+        String said = takeLastError();
+        if (said.isEmpty()) {
+          said = serverSaid;
+        }
+        serverSaid = "";
+        if (refusedForGood(e, said, oldest.event().subject())) {
+          refuse(oldest, e, said);
+          continue;
+        }
         errors.report(
             BridgeError.Kind.PUBLISH_FAILED,
             "NATS bridge "
@@ -297,14 +348,74 @@ final class Outbox implements EmissionRelay {
                 + " (seq "
                 + oldest.seq()
                 + ") failed"
-                + describeLastError()
+                + quote(said)
                 + "; retrying",
             e);
         Thread.sleep(pause); // interruptible: close() interrupts when it gives up
         pause = Math.min(pause * 2, 2_000);
         awaitConnected();
+        stallGuard.verify();
+        awaitConnected();
       }
     }
+  }
+
+  /*
+   * Failures that no retry can cure: a payload over the server's limit, a publish the server's
+   * permissions deny on this subject, a stream that does not take the subject.
+   */
+  private static boolean refusedForGood(Throwable failure, String serverSaid, String subject) {
+    if (failure instanceof IllegalArgumentException) {
+      return true;
+    }
+    if (failure instanceof io.nats.client.JetStreamApiException api
+        && api.getApiErrorCode() == 10060) { // expected stream does not match
+      return true;
+    }
+    return serverSaid.contains("Permissions Violation") && serverSaid.contains(subject);
+  }
+
+  /*
+   * Gives up on one event: counts and reports it, and sends in its place a gap notice with its
+   * sequence number (subject <prefix>._gap), so that receivers move on at once instead of holding
+   * the origin's later events for the gap timeout. A refused notice is dropped in turn.
+   */
+  private void refuse(InFlight flight, Throwable cause, String serverSaid) {
+    retry.removeFirst();
+    inFlight = retry.size();
+    if (flight.event().eventName().equals(GAP_NOTICE)) {
+      ErrorSink.LOG.warn(
+          "NATS bridge {}: the gap notice for seq {} was refused too{}; receivers will wait for the"
+              + " gap timeout",
+          config.nodeId(),
+          flight.seq(),
+          quote(serverSaid));
+      return;
+    }
+    refused.incrementAndGet();
+    errors.report(
+        BridgeError.Kind.PUBLISH_REFUSED,
+        "NATS bridge "
+            + config.nodeId()
+            + ": the broker refused "
+            + flight.event().eventName()
+            + " (seq "
+            + flight.seq()
+            + ") for good"
+            + quote(serverSaid)
+            + "; it was delivered locally but is not sent",
+        cause);
+    OutgoingEvent notice =
+        new OutgoingEvent(
+            config.subjectPrefix() + "." + GAP_NOTICE,
+            GAP_NOTICE,
+            flight.event().timestamp(),
+            flight.event().eventDate(),
+            flight.event().eventTime(),
+            JsonPayload.EMPTY);
+    byte[] body = codec.write(notice, config.nodeId(), config.epoch(), flight.seq());
+    retry.addFirst(new InFlight(notice, flight.seq(), body, CompletableFuture.failedFuture(cause), 0));
+    inFlight = retry.size();
   }
 
   private void awaitConnected() throws InterruptedException {
@@ -333,14 +444,18 @@ final class Outbox implements EmissionRelay {
     }
   }
 
-  /* The server's last -ERR, if any; cleared once quoted so that a later failure never repeats it. */
-  private String describeLastError() {
+  /* The server's last -ERR, if any; cleared once taken so that a later failure never repeats it. */
+  private String takeLastError() {
     String last = connection.getLastError();
     if (last == null || last.isEmpty()) {
       return "";
     }
     connection.clearLastError();
-    return " (server said: " + last + ")";
+    return last;
+  }
+
+  private static String quote(String serverSaid) {
+    return serverSaid.isEmpty() ? "" : " (server said: " + serverSaid + ")";
   }
 
   // ------------------------------------------------------------------ closing
@@ -350,13 +465,12 @@ final class Outbox implements EmissionRelay {
     closing = true;
     LockSupport.unpark(sender);
     sender.join(Math.max(1, timeout.toMillis()));
-    if (!sender.isAlive()) {
-      return 0;
+    if (sender.isAlive()) {
+      abandon = true;
+      sender.interrupt();
+      sender.join(1_000);
     }
-    abandon = true;
-    sender.interrupt();
-    sender.join(1_000);
-    return queue.size() + (long) inFlight;
+    return queue.size() + (long) inFlight; // 0 unless it gave up or the sender died
   }
 
   long published() {
@@ -369,6 +483,10 @@ final class Outbox implements EmissionRelay {
 
   long overflowed() {
     return overflowed.get();
+  }
+
+  long refused() {
+    return refused.get();
   }
 
   long publishFailures() {

@@ -42,6 +42,9 @@ class BrokerCrashFaultTest {
       ChildNode b = ChildNode.start(server.url(), "FAULTS", "node-b", perNode, rate, perNode,
           dir.resolve("b.txt"), 240);
       try (a; b) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> a.started && b.started);
+        a.go();
+        b.go();
         List<Double> resumeSeconds = new ArrayList<>();
         for (double fraction : killsAt) {
           long target = (long) (fraction * perNode);

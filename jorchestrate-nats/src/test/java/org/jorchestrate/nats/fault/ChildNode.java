@@ -107,6 +107,16 @@ final class ChildNode implements AutoCloseable {
     }
   }
 
+  /** Lets a node that was started to emit begin (see FaultNode). */
+  void go() {
+    try {
+      process.getOutputStream().write("GO\n".getBytes(StandardCharsets.US_ASCII));
+      process.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -106,6 +106,16 @@ public final class FaultNode {
               .publishTimeout(Duration.ofSeconds(2))
               .build();
       out.println("STARTED");
+      if (count > 0) {
+        // Wait for the test's "GO" on stdin: every node's consumer exists before anyone emits
+        // (a consumer delivers only what is published after its creation).
+        String go = new java.io.BufferedReader(
+                new java.io.InputStreamReader(System.in, StandardCharsets.US_ASCII))
+            .readLine();
+        if (!"GO".equals(go)) {
+          throw new IllegalStateException("expected GO on stdin, got " + go);
+        }
+      }
       long start = System.nanoTime();
       for (int i = 0; i < count; i++) {
         long due = start + (long) i * TimeUnit.SECONDS.toNanos(1) / rate;
@@ -122,7 +132,14 @@ public final class FaultNode {
       if (distinct.size() >= expect) {
         allReceived.countDown();
       }
-      boolean complete = allReceived.await(deadlineSeconds, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(deadlineSeconds);
+      boolean complete = false;
+      while (!complete && System.nanoTime() < deadline) {
+        complete = allReceived.await(5, TimeUnit.SECONDS);
+        if (!complete) {
+          out.println("WAITING distinct=" + distinct.size() + " " + bridge.statistics());
+        }
+      }
       bridge.close();
       BridgeStatistics stats = bridge.statistics();
       out.println(

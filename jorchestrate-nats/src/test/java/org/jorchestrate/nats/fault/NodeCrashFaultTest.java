@@ -39,6 +39,8 @@ class NodeCrashFaultTest {
       await().atMost(Duration.ofSeconds(60)).until(() -> b.started);
       ChildNode a = ChildNode.start(server.url(), "CRASH", "node-a", count, 1_000, 0, dir.resolve("a.txt"), 240);
       try (a; b) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> a.started);
+        a.go();
         await().atMost(Duration.ofSeconds(120)).until(() -> b.received.get() >= count * 4L / 10);
         b.kill();
         LOG.info("node-b killed after receiving about {}", b.received.get());
