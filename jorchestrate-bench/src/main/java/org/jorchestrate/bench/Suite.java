@@ -74,7 +74,12 @@ public final class Suite {
     String minutes =
         String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 60e9);
     Report report = new Report(throughput, emitCost, latency, full ? "full" : "short", minutes);
-    Files.writeString(out.resolve("BENCHMARKS.md"), report.markdown(out));
+    String markdown = report.markdown(out);
+    Path nats = out.resolve("BENCHMARKS-nats.md"); // bench/run-nats.sh's section, kept across runs
+    if (Files.exists(nats)) {
+      markdown += "\n" + Files.readString(nats);
+    }
+    Files.writeString(out.resolve("BENCHMARKS.md"), markdown);
     report.charts(out);
     System.out.println("Wrote " + out.resolve("BENCHMARKS.md") + " in " + minutes + " min");
   }
