@@ -52,7 +52,7 @@ for target in "${targets[@]}"; do
     # Callback failures are expected by the targets and logged by the engine; at thousands of
     # executions per second their stack traces would fill the disk, so the library log is off.
     if ! JAZZER_FUZZ=1 mvn -B -q -pl "$module" test \
-        -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false \
+        -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false -Djorchestrate.fuzzOnly=true \
         -DargLine='-Xmx1g -Dorg.slf4j.simpleLogger.log.org.jorchestrate=off'; then
       failed+=("$target")
       break

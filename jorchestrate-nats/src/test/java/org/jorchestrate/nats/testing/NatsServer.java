@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real nats-server with JetStream, run as a child process on loopback, so that tests can kill
@@ -121,26 +123,27 @@ public final class NatsServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + command, e);
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "nats-server exited with " + process.exitValue() + ": " + tail());
-      }
-      try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        if (probe.isConnected()) {
-          return;
-        }
-      } catch (IOException notYet) {
-        try {
-          Thread.sleep(20); // polling a process that has no readiness signal, bounded above
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException(e);
-        }
-      }
+    Process started = process;
+    try {
+      Awaitility.await("nats-server on port " + port)
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> listening(started));
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException("nats-server did not listen within 20 s: " + tail(), e);
     }
-    throw new IllegalStateException("nats-server did not listen within 20 s: " + tail());
+  }
+
+  private boolean listening(Process started) {
+    if (!started.isAlive()) {
+      throw new IllegalStateException(
+          "nats-server exited with " + started.exitValue() + ": " + tail());
+    }
+    try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      return probe.isConnected();
+    } catch (IOException notYet) {
+      return false;
+    }
   }
 
   /** Kills the server with SIGKILL, as a crash would, and waits until it is gone. */
