@@ -200,4 +200,22 @@ class BrokerOutageTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> remote.size() == 2);
     assertThat(remote).containsExactly(0, 1);
   }
+
+  @Test
+  void managerShutDownBeforeTheBridge_receiverStopsQuietly_andCloseReturns() {
+    EventManager a = manager("a");
+    EventManager b = manager("b");
+    NatsEventBridge atA = bridge(a, "node-a", 1024, errorsAtA);
+    NatsEventBridge atB = bridge(b, "node-b", 1024, errorsAtB);
+    b.shutdown();
+    for (int i = 0; i < 10; i++) {
+      a.emit(Tick.TOCK, "i", i);
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> atA.statistics().published() == 10);
+
+    atB.close();
+
+    assertThat(errorsAtB).noneMatch(e -> e.kind() == BridgeError.Kind.CONSUME_FAILED);
+    assertThat(atB.statistics().delivered()).isZero();
+  }
 }

@@ -157,6 +157,18 @@ final class Inbox {
   private void receiveUntilClosed() {
     long pauseMillis = 100;
     while (!closing) {
+      if (manager.isShutdown()) {
+        // Nothing can be delivered any more; messages stay unacknowledged for this node's next
+        // start. Say so once, then wait for close() instead of failing every round.
+        ErrorSink.LOG.warn(
+            "NATS bridge {}: its EventManager was shut down; it stops receiving (close the bridge"
+                + " before the manager)",
+            config.nodeId());
+        while (!closing && !Thread.currentThread().isInterrupted()) {
+          pauseQuietly(100);
+        }
+        return;
+      }
       try {
         JetStreamSubscription sub = subscription;
         if (sub == null) {
@@ -348,8 +360,7 @@ final class Inbox {
       return;
     }
     if (!emission.accepted()) {
-      throw new IllegalStateException(
-          "the local EventManager is shut down; close the bridge before the manager");
+      return; // the manager is shut down: left unacknowledged; the loop stops receiving
     }
     state.next = envelope.seq() + 1;
     inFlight.addLast(new Delivery(message, emission, state, envelope.seq(), true));
