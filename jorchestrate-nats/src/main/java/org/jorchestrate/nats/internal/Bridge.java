@@ -72,8 +72,9 @@ public final class Bridge {
       String durable = config.nodeId();
       Marks marks = new Marks(connection, config.stream() + "_marks", config.nodeId());
       loaded = marks.load();
-      Long resume = loaded.remove(Marks.RESUME);
-      ensureConsumer(management, durable, resume == null ? 0 : resume);
+      Long stored = loaded.remove(Marks.RESUME);
+      long resume = stored == null ? 0 : stored;
+      ensureConsumer(management, durable, resume);
       this.inbox =
           new Inbox(
               config,
@@ -86,6 +87,7 @@ public final class Bridge {
               errors,
               durable,
               loaded,
+              resume,
               resumeAt -> ensureConsumer(management, durable, resumeAt),
               this.stallGuard);
     } catch (IOException | JetStreamApiException | RuntimeException | Error e) {
@@ -218,7 +220,11 @@ public final class Bridge {
       Thread.currentThread().interrupt();
       ErrorSink.LOG.warn("NATS bridge {}: close() interrupted", config.nodeId());
     }
-    stallGuard.stop();
+    try {
+      stallGuard.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     ErrorSink.LOG.info("NATS bridge {} closed: {}", config.nodeId(), statistics());
   }
 

@@ -72,6 +72,8 @@ final class Inbox {
   private final String durable;
   private final Thread receiver;
   private final Map<String, Long> loadedMarks;
+  /* Where the stored marks said to resume (0: unknown), until this run takes a message. */
+  private final long initialResume;
   private final ConsumerSetup consumerSetup;
   private final StallGuard stallGuard;
 
@@ -122,6 +124,7 @@ final class Inbox {
       ErrorSink errors,
       String durable,
       Map<String, Long> loadedMarks,
+      long initialResume,
       ConsumerSetup consumerSetup,
       StallGuard stallGuard) {
     this.stallGuard = stallGuard;
@@ -135,6 +138,7 @@ final class Inbox {
     this.errors = errors;
     this.durable = durable;
     this.loadedMarks = loadedMarks;
+    this.initialResume = initialResume;
     this.consumerSetup = consumerSetup;
     this.receiver = new Thread(this::receive, "jorchestrate-nats-" + config.nodeId() + "-receiver");
     this.receiver.setDaemon(true);
@@ -188,6 +192,7 @@ final class Inbox {
         settle();
         skipExpiredGaps();
         if (taken == 0) {
+          backlog = 0; // an empty pull: nothing was waiting for this node
           watchdog();
         } else {
           silentSince = System.nanoTime();
@@ -370,8 +375,11 @@ final class Inbox {
   private void emitOutOfTurn(
       OriginState state, Envelope envelope, @Nullable Enum<?> type, Message message) {
     long next = state.next;
-    emit(state, envelope, type, message);
-    state.next = next;
+    try {
+      emit(state, envelope, type, message);
+    } finally {
+      state.next = next;
+    }
   }
 
   private void emitHeld(OriginState state) {
@@ -472,7 +480,7 @@ final class Inbox {
     if (!dirty) {
       return;
     }
-    Map<String, Long> snapshot = new LinkedHashMap<>();
+    Map<String, Long> snapshot = new LinkedHashMap<>(loadedMarks); // origins not seen yet
     for (OriginState state : states.values()) {
       snapshot.put(state.markKey, state.delivered);
     }
@@ -508,7 +516,10 @@ final class Inbox {
         oldest = Math.min(oldest, streamSequence(held.message()));
       }
     }
-    return oldest != Long.MAX_VALUE ? oldest : lastStreamSequence + 1;
+    if (oldest != Long.MAX_VALUE) {
+      return oldest;
+    }
+    return lastStreamSequence > 0 ? lastStreamSequence + 1 : initialResume;
   }
 
   private static long streamSequence(Message message) {

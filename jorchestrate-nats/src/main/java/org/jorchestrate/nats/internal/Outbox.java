@@ -161,6 +161,16 @@ final class Outbox implements EmissionRelay {
     if (senderParked) {
       LockSupport.unpark(sender);
     }
+    if (closing && !sender.isAlive()) { // raced close(): the sender is gone, count what it left
+      for (OutgoingEvent left; (left = queue.poll()) != null; ) {
+        overflowed.incrementAndGet();
+        errors.report(
+            BridgeError.Kind.OUTBOX_OVERFLOW,
+            "NATS bridge " + config.nodeId() + " closed: " + left.eventName()
+                + " was delivered locally but not sent",
+            null);
+      }
+    }
   }
 
   @Override
@@ -317,6 +327,7 @@ final class Outbox implements EmissionRelay {
     long pause = 50;
     while (!retry.isEmpty() && !abandon) {
       InFlight oldest = retry.peekFirst();
+      connection.clearLastError(); // only an error that comes during this probe is about it
       try {
         jetStream.publish(oldest.event().subject(), oldest.body(), options(oldest.seq()));
         stallGuard.answered();
@@ -326,18 +337,14 @@ final class Outbox implements EmissionRelay {
         inFlight = retry.size();
         return;
       } catch (java.io.IOException | io.nats.client.JetStreamApiException | RuntimeException e) {
-        if (StallGuard.isTimeout(e)) {
-          stallGuard.timedOut();
-        }
         publishFailures.incrementAndGet();
         String said = takeLastError();
-        if (said.isEmpty()) {
-          said = serverSaid;
-        }
-        serverSaid = "";
         if (refusedForGood(e, said, oldest.event().subject())) {
           refuse(oldest, e, said);
           continue;
+        }
+        if (StallGuard.isTimeout(e)) {
+          stallGuard.timedOut();
         }
         errors.report(
             BridgeError.Kind.PUBLISH_FAILED,
@@ -372,7 +379,7 @@ final class Outbox implements EmissionRelay {
         && api.getApiErrorCode() == 10060) { // expected stream does not match
       return true;
     }
-    return serverSaid.contains("Permissions Violation") && serverSaid.contains(subject);
+    return serverSaid.contains("Permissions Violation for Publish to \"" + subject + "\"");
   }
 
   /*

@@ -2,30 +2,37 @@ package org.jorchestrate.nats.internal;
 
 import io.nats.client.Connection;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /*
  * Unsticks a connection that says CONNECTED but gets no answer from JetStream. Seen in
- * BrokerOutageTest about one run in four: after nats-server 2.9.10 was killed and restarted, the
- * client reconnected, yet every JetStream request (publish, consumer info) of both nodes timed
- * out for as long as the test waited (30 s), while core pings went through; also in
- * BrokerCrashFaultTest. A fresh reconnect ends it. The sender and the receiver report each
- * timed-out request (the sender's probe waits at most publishTimeout); after THRESHOLD in a row
- * while the connection is CONNECTED, the guard forces one reconnect (at most once per PAUSE).
+ * BrokerOutageTest (about one run in four) and BrokerCrashFaultTest: after nats-server 2.9.10 was
+ * killed and restarted, the jnats 2.24.1 client reconnected, yet every JetStream request of the
+ * connection (publish, consumer info) timed out for as long as the tests waited (30 s), while
+ * core pings went through. A fresh reconnect ends it.
+ *
+ * A watcher thread polls the status (the user's connection gives us no listener); each time it is
+ * CONNECTED again after an outage, verify() asks $JS.API.INFO with a 1 s timeout. Only a timeout
+ * counts as a stall (an error answer, no responders or a permissions denial do not), and so do
+ * the sender's and the receiver's timed-out requests. A stall forces one reconnect; one thread at
+ * a time, and at most one every PAUSE (doubling up to a minute while stalls repeat).
  */
 final class StallGuard {
 
-  static final int THRESHOLD = 1;
   private static final long PAUSE_NANOS = TimeUnit.SECONDS.toNanos(3);
-  private static final java.time.Duration PROBE_TIMEOUT = java.time.Duration.ofSeconds(1);
+  private static final long MAX_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(60);
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
   private final Connection connection;
   private final String nodeId;
-  private final AtomicInteger consecutive = new AtomicInteger();
-  private final AtomicLong lastForced = new AtomicLong(System.nanoTime() - PAUSE_NANOS);
-
+  private final AtomicBoolean forcing = new AtomicBoolean();
+  private final AtomicLong lastForced = new AtomicLong(System.nanoTime() - MAX_PAUSE_NANOS);
+  private volatile long pauseNanos = PAUSE_NANOS;
   private final Thread watcher;
   private volatile boolean stopped;
 
@@ -40,16 +47,13 @@ final class StallGuard {
     watcher.start();
   }
 
-  void stop() {
+  /* Stops the watcher and waits (at most 2 s) for a reconnect it may be forcing. */
+  void stop() throws InterruptedException {
     stopped = true;
     watcher.interrupt();
+    watcher.join(2_000);
   }
 
-  /*
-   * Watches the connection's status (every 50 ms): each time it is CONNECTED again after an
-   * outage, checks at once that JetStream answers, rather than waiting for the sender's or the
-   * receiver's next request to time out; checks again after a forced reconnect.
-   */
   private void watch() {
     boolean wasConnected = true;
     try {
@@ -69,58 +73,55 @@ final class StallGuard {
 
   /* A JetStream request got an answer: the connection works. */
   void answered() {
-    consecutive.set(0);
+    pauseNanos = PAUSE_NANOS;
   }
 
-  /* A JetStream request timed out; may force a reconnect. Call from the bridge's own threads. */
-  void timedOut() throws InterruptedException {
-    if (connection.getStatus() != Connection.Status.CONNECTED
-        || consecutive.incrementAndGet() < THRESHOLD) {
-      return;
-    }
-    long now = System.nanoTime();
-    long last = lastForced.get();
-    if (now - last < PAUSE_NANOS || !lastForced.compareAndSet(last, now)) {
-      return;
-    }
-    consecutive.set(0);
-    ErrorSink.LOG.warn(
-        "NATS bridge {}: a JetStream request got no answer although the connection is CONNECTED;"
-            + " forcing a reconnect",
-        nodeId);
-    try {
-      connection.forceReconnect();
-    } catch (IOException e) {
-      ErrorSink.LOG.warn("NATS bridge {}: the forced reconnect failed: {}", nodeId, e.toString());
-    }
-  }
-
-  /*
-   * After a failure, before retrying: asks JetStream for the account info ($JS.API.INFO) with a
-   * short timeout, and forces a reconnect if no answer comes although the connection is CONNECTED.
-   */
+  /* Asks JetStream for the account info; forces a reconnect if the request times out. */
   void verify() throws InterruptedException {
     if (connection.getStatus() != Connection.Status.CONNECTED) {
       return;
     }
     try {
-      io.nats.client.Message answer =
-          connection.request("$JS.API.INFO", new byte[0], PROBE_TIMEOUT);
-      if (answer != null) {
-        answered();
-        return;
-      }
-    } catch (RuntimeException e) {
-      return; // e.g. the connection closed meanwhile: nothing to unstick
+      connection
+          .requestWithTimeout("$JS.API.INFO", new byte[0], PROBE_TIMEOUT)
+          .get(PROBE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+      answered();
+    } catch (TimeoutException e) {
+      timedOut();
+    } catch (ExecutionException | RuntimeException e) { // CancellationException included
+      if (isTimeout(e)) {
+        timedOut();
+      } // else an answer of some kind (no responders, denied): not a stall
     }
-    consecutive.set(THRESHOLD - 1);
-    lastForced.set(System.nanoTime() - PAUSE_NANOS); // a failed probe is evidence enough
-    timedOut();
+  }
+
+  /* A JetStream request timed out while CONNECTED: forces one reconnect, if none is due yet. */
+  void timedOut() throws InterruptedException {
+    if (stopped || connection.getStatus() != Connection.Status.CONNECTED) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - lastForced.get() < pauseNanos || !forcing.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      lastForced.set(now);
+      pauseNanos = Math.min(pauseNanos * 2, MAX_PAUSE_NANOS);
+      ErrorSink.LOG.warn(
+          "NATS bridge {}: a JetStream request got no answer although the connection is"
+              + " CONNECTED; forcing a reconnect",
+          nodeId);
+      connection.forceReconnect();
+    } catch (IOException e) {
+      ErrorSink.LOG.warn("NATS bridge {}: the forced reconnect failed: {}", nodeId, e.toString());
+    } finally {
+      forcing.set(false);
+    }
   }
 
   static boolean isTimeout(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof java.util.concurrent.TimeoutException
+      if (t instanceof TimeoutException
           || (t instanceof IOException && String.valueOf(t.getMessage()).contains("Timeout"))) {
         return true;
       }
