@@ -196,11 +196,70 @@ public final class EventManager implements AutoCloseable {
   }
 
   /**
+   * Emits an event without parameters; its callbacks still receive {@code event_date} and {@code
+   * event_time}.
+   *
+   * @param type the event, an enum constant
+   * @return what became of the emission; ignoring it is fine
+   * @throws QueueFullException under {@link OverflowPolicy#FAIL}, if a subscription's queue is full;
+   *     nothing is emitted then
+   */
+  @CanIgnoreReturnValue
+  public Emission emit(Enum<?> type) {
+    Objects.requireNonNull(type, "type must not be null: pass the enum constant of the event");
+    return engine.emit(type);
+  }
+
+  /**
+   * Emits an event with one parameter: {@code emit(MyEvents.TASK_STARTED, "task_name", "x")}. The
+   * same as the {@linkplain #emit(Enum, Object...) key/value form}, without allocating its array.
+   *
+   * @param type the event, an enum constant
+   * @param key the parameter's name
+   * @param value its value; may be null
+   * @return what became of the emission; ignoring it is fine
+   * @throws IllegalArgumentException if the key is null, empty, or the reserved {@code
+   *     event_date}/{@code event_time}; nothing is emitted then
+   * @throws QueueFullException under {@link OverflowPolicy#FAIL}, if a subscription's queue is full;
+   *     nothing is emitted then
+   */
+  @CanIgnoreReturnValue
+  public Emission emit(Enum<?> type, String key, @Nullable Object value) {
+    Objects.requireNonNull(type, "type must not be null: pass the enum constant of the event");
+    return engine.emit(type, key, value);
+  }
+
+  /**
+   * Emits an event with two parameters: {@code emit(MyEvents.TASK_DONE, "task_name", "x",
+   * "duration", 1.5)}. The same as the {@linkplain #emit(Enum, Object...) key/value form}, without
+   * allocating its array.
+   *
+   * @param type the event, an enum constant
+   * @param key1 the first parameter's name
+   * @param value1 its value; may be null
+   * @param key2 the second parameter's name
+   * @param value2 its value; may be null
+   * @return what became of the emission; ignoring it is fine
+   * @throws IllegalArgumentException if a key is null, empty, or the reserved {@code
+   *     event_date}/{@code event_time}, or if both keys are equal; nothing is emitted then
+   * @throws QueueFullException under {@link OverflowPolicy#FAIL}, if a subscription's queue is full;
+   *     nothing is emitted then
+   */
+  @CanIgnoreReturnValue
+  public Emission emit(
+      Enum<?> type, String key1, @Nullable Object value1, String key2, @Nullable Object value2) {
+    Objects.requireNonNull(type, "type must not be null: pass the enum constant of the event");
+    return engine.emit(type, key1, value1, key2, value2);
+  }
+
+  /**
    * Emits an event with parameters given as key/value pairs, the counterpart of Python's {@code
    * emit(event, task_name="x")}: {@code emit(MyEvents.TASK_STARTED, "task_name", "x")}.
    *
-   * <p>The pairs array is kept by the event, not copied: when passing an explicit array rather than
-   * varargs, it <b>must not</b> be modified afterwards.
+   * <p>With more than two pairs, the array is kept by the event, not copied: when passing an
+   * explicit array rather than varargs, it <b>must not</b> be modified afterwards. Emissions with
+   * up to two parameters are cheaper through {@link #emit(Enum, String, Object)} and {@link
+   * #emit(Enum, String, Object, String, Object)}, which Java picks for such calls by itself.
    *
    * @param type the event, an enum constant
    * @param keyValues alternating {@code String} keys and values; values may be null

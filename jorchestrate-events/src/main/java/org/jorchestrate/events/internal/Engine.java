@@ -6,7 +6,6 @@ import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,10 +95,10 @@ public final class Engine {
   private final OverflowPolicy overflow;
   private final @Nullable ErrorHandler errorHandler;
   private final Clock clock;
-  private final ZoneId zone;
   private final Duration shutdownTimeout;
 
   private final SubscriberRegistry registry = new SubscriberRegistry();
+  private final Shapes shapes;
   private final Set<Mailbox> subscriptions = ConcurrentHashMap.newKeySet();
   private final EmitGate gate = EmitGate.forThisMachine();
   private final AtomicInteger activeMailboxes = new AtomicInteger();
@@ -117,7 +116,7 @@ public final class Engine {
     this.overflow = config.overflow();
     this.errorHandler = config.errorHandler();
     this.clock = config.clock();
-    this.zone = config.clock().getZone();
+    this.shapes = new Shapes(config.clock().getZone());
     this.shutdownTimeout = config.shutdownTimeout();
     Executor supplied = config.executor();
     if (config.synchronous()) {
@@ -261,6 +260,47 @@ public final class Engine {
   // ------------------------------------------------------------------ emission
 
   /**
+   * Emits an event without parameters.
+   *
+   * @param type the event
+   * @return the emission
+   */
+  public Emission emit(Enum<?> type) {
+    return dispatch(shapes.of(type), null, null);
+  }
+
+  /**
+   * Emits an event with one parameter.
+   *
+   * @param type the event
+   * @param key its name
+   * @param value its value
+   * @return the emission
+   */
+  public Emission emit(Enum<?> type, @Nullable Object key, @Nullable Object value) {
+    return dispatch(shapes.of(type, key), value, null);
+  }
+
+  /**
+   * Emits an event with two parameters.
+   *
+   * @param type the event
+   * @param key0 the first name
+   * @param value0 the first value
+   * @param key1 the second name
+   * @param value1 the second value
+   * @return the emission
+   */
+  public Emission emit(
+      Enum<?> type,
+      @Nullable Object key0,
+      @Nullable Object value0,
+      @Nullable Object key1,
+      @Nullable Object value1) {
+    return dispatch(shapes.of(type, key0, key1), value0, value1);
+  }
+
+  /**
    * Emits an event with key/value pairs.
    *
    * @param type the event
@@ -268,7 +308,8 @@ public final class Engine {
    * @return the emission
    */
   public Emission emit(Enum<?> type, @Nullable Object @Nullable [] keyValues) {
-    return dispatch(type, KeyValues.validate(type, keyValues));
+    @Nullable Object[] pairs = KeyValues.checkPairs(type, keyValues);
+    return dispatchPairs(shapes.ofPairs(type, pairs), pairs);
   }
 
   /**
@@ -279,7 +320,8 @@ public final class Engine {
    * @return the emission
    */
   public Emission emit(Enum<?> type, Map<String, ?> params) {
-    return dispatch(type, KeyValues.fromMap(type, params));
+    @Nullable Object[] pairs = KeyValues.fromMap(type, params);
+    return dispatchPairs(shapes.ofPairs(type, pairs), pairs);
   }
 
   /**
@@ -299,18 +341,37 @@ public final class Engine {
       Instant timestamp,
       String eventDate,
       String eventTime) {
-    @Nullable Object[] keyValues = KeyValues.fromMap(type, params);
+    @Nullable Object[] pairs = KeyValues.fromMap(type, params);
+    Shape shape = shapes.ofPairs(type, pairs);
     Mailbox[] subscribers = registry.subscribers(type);
     Mailbox[] wildcards = registry.wildcards();
     int count = subscribers.length + wildcards.length;
     if (count == 0) {
       return state == RUNNING ? Emissions.NO_SUBSCRIBERS : refuse(type);
     }
-    EventRecord event =
-        new EventRecord(
-            type, keyValues, timestamp.getEpochSecond(), timestamp.getNano(), zone, count);
+    EventRecord event = newRecord(shape, pairs, timestamp, count);
     event.presetLocal(eventDate, eventTime);
-    return dispatch(type, keyValues, subscribers, wildcards, event, null, null);
+    return dispatch(type, subscribers, wildcards, event, null, null);
+  }
+
+  /* Emits with values taken from a validated key/value array: inline up to two, else the array. */
+  private Emission dispatchPairs(Shape shape, @Nullable Object[] pairs) {
+    return switch (pairs.length) {
+      case 0 -> dispatch(shape, null, null);
+      case 2 -> dispatch(shape, pairs[1], null);
+      case 4 -> dispatch(shape, pairs[1], pairs[3]);
+      default -> dispatch(shape, pairs, null);
+    };
+  }
+
+  private static EventRecord newRecord(
+      Shape shape, @Nullable Object[] pairs, Instant at, int subscribers) {
+    return switch (pairs.length) {
+      case 0 -> new EventRecord(shape, null, null, at, subscribers);
+      case 2 -> new EventRecord(shape, pairs[1], null, at, subscribers);
+      case 4 -> new EventRecord(shape, pairs[1], pairs[3], at, subscribers);
+      default -> new EventRecord(shape, pairs, null, at, subscribers);
+    };
   }
 
   /**
@@ -338,7 +399,8 @@ public final class Engine {
     }
   }
 
-  private Emission dispatch(Enum<?> type, @Nullable Object[] keyValues) {
+  private Emission dispatch(Shape shape, @Nullable Object value0, @Nullable Object value1) {
+    Enum<?> type = shape.type;
     Mailbox[] subscribers = registry.subscribers(type);
     Mailbox[] wildcards = registry.wildcards();
     int count = subscribers.length + wildcards.length;
@@ -349,26 +411,19 @@ public final class Engine {
     if (count == 0 && relay == null) {
       return state == RUNNING ? Emissions.NO_SUBSCRIBERS : refuse(type);
     }
-    EventRecord prepared = null;
+    EventRecord event = new EventRecord(shape, value0, value1, clock.instant(), count);
     Object token = null;
     if (relay != null) {
-      prepared = newRecord(type, keyValues, count);
-      token = relay.check(prepared); // may refuse the emission: nothing is queued yet
+      token = relay.check(event); // may refuse the emission: nothing is queued yet
     }
-    return dispatch(type, keyValues, subscribers, wildcards, prepared, relay, token);
-  }
-
-  private EventRecord newRecord(Enum<?> type, @Nullable Object[] keyValues, int count) {
-    Instant now = clock.instant();
-    return new EventRecord(type, keyValues, now.getEpochSecond(), now.getNano(), zone, count);
+    return dispatch(type, subscribers, wildcards, event, relay, token);
   }
 
   private Emission dispatch(
       Enum<?> type,
-      @Nullable Object[] keyValues,
       Mailbox[] subscribers,
       Mailbox[] wildcards,
-      @Nullable EventRecord prepared,
+      EventRecord event,
       @Nullable EmissionRelay relay,
       @Nullable Object token) {
     int count = subscribers.length + wildcards.length;
@@ -382,7 +437,6 @@ public final class Engine {
         requireRoom(type, subscribers);
         requireRoom(type, wildcards);
       }
-      EventRecord event = prepared != null ? prepared : newRecord(type, keyValues, count);
       int queued = 0;
       try {
         for (; queued < count; queued++) {
@@ -527,11 +581,9 @@ public final class Engine {
   }
 
   static void leaveCallbackThread(@Nullable Engine previous) {
-    if (previous == null) {
-      CALLBACK_ENGINE.remove();
-    } else {
-      CALLBACK_ENGINE.set(previous);
-    }
+    // set, not remove: a null value keeps the thread's map entry, so that the next drain on this
+    // thread does not allocate a new one (the entry holds no engine then)
+    CALLBACK_ENGINE.set(previous);
   }
 
   /*

@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,21 +13,26 @@ import org.jspecify.annotations.Nullable;
 
 /*
  * One accepted emission: the immutable Event every callback sees, and the Emission handle emit
- * returns. One object serves both so that an emission allocates one object besides its key/value
- * array; the handle costs nothing unless someone awaits it.
+ * returns. One object serves both, and it is kept to 48 bytes (with compressed class pointers and
+ * oops): the names, type and zone live in a shared Shape, up to two values inline, the instant as
+ * one long, and everything an emission rarely needs (a waiter, the formatted date and time, the
+ * params view) in an Extras object made on first use. An emission with up to two parameters whose
+ * Emission is ignored allocates nothing else. With more parameters, `value0` holds the caller's
+ * key/value array (values at the odd positions), which the Javadoc of emit says is not copied.
  *
  * Outcomes. Each of the `subscribers` deliveries ends once, as delivered, failed or dropped. The
  * three counts are packed into one long (21 bits each) so that ending a delivery is one atomic add
  * and exactly one thread, the one whose add brings the sum to `subscribers`, sees completion. The
  * registry caps a type's subscriptions well below 2^21, so no field overflows into the next.
  *
- * Waiting. `waiter` is null until someone awaits; the awaiter installs a latch with a CAS and then
- * re-reads `outcomes`, the completer adds to `outcomes` and then reads `waiter`. Both sides use
- * volatile accesses, so at least one sees the other (Dekker): no lost wake-up.
+ * Waiting. The awaiter makes sure `extras` exists (a CAS), installs a latch in it with a CAS and
+ * then re-reads `outcomes`; the completer adds to `outcomes` and then reads `extras` and its
+ * waiter. All of these are volatile accesses, so at least one side sees the other (Dekker): no
+ * lost wake-up.
  *
- * Lazily formatted strings (date, time, params view) are cached in plain fields: a benign race, as
- * two threads compute equal immutable values and String/the view are safely publishable through
- * their final fields.
+ * Time. `epochNanos` holds the instant as nanoseconds since the epoch, which covers the years 1677
+ * to 2262; an instant outside (a custom clock, a remote timestamp) is kept whole in Extras, with
+ * OUTSIDE_NANOS here.
  */
 final class EventRecord implements Event, Emission {
 
@@ -41,73 +45,127 @@ final class EventRecord implements Event, Emission {
   /** The most subscriptions one emission can be queued to; fits the 21-bit counters. */
   static final int MAX_SUBSCRIBERS = (int) FIELD_MASK;
 
+  private static final long OUTSIDE_NANOS = Long.MIN_VALUE;
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+  private static final long MIN_SECOND = Long.MIN_VALUE / NANOS_PER_SECOND; // exclusive
+  private static final long MAX_SECOND = Long.MAX_VALUE / NANOS_PER_SECOND; // exclusive
+
   private static final VarHandle OUTCOMES;
+  private static final VarHandle EXTRAS;
   private static final VarHandle WAITER;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       OUTCOMES = lookup.findVarHandle(EventRecord.class, "outcomes", long.class);
-      WAITER = lookup.findVarHandle(EventRecord.class, "waiter", CountDownLatch.class);
+      EXTRAS = lookup.findVarHandle(EventRecord.class, "extras", Extras.class);
+      WAITER = lookup.findVarHandle(Extras.class, "waiter", CountDownLatch.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  private final Enum<?> type;
-  private final @Nullable Object[] keyValues;
-  private final long epochSecond;
-  private final int nanos;
-  private final ZoneId zone;
+  private final Shape shape;
+  private final @Nullable Object value0; // the first value; with more than two, the pairs array
+  private final @Nullable Object value1;
+  private final long epochNanos;
   private final int subscribers;
 
   @SuppressWarnings("unused") // accessed through OUTCOMES
   private volatile long outcomes;
 
-  private volatile @Nullable CountDownLatch waiter;
+  private volatile @Nullable Extras extras;
 
-  private @Nullable String date; // benign race: see the class comment
-  private @Nullable String time; // benign race
-  private @Nullable Map<String, @Nullable Object> params; // benign race
+  /* What an emission rarely needs; made on first use. */
+  private static final class Extras {
+    final @Nullable Instant instant; // only when outside the range of epochNanos
+    volatile @Nullable CountDownLatch waiter;
+    @Nullable String date; // benign race: equal immutable values, safely published Strings
+    @Nullable String time; // benign race
+    @Nullable Map<String, @Nullable Object> params; // benign race: the view has a final field
+
+    Extras(@Nullable Instant instant) {
+      this.instant = instant;
+    }
+  }
 
   EventRecord(
-      Enum<?> type,
-      @Nullable Object[] keyValues,
-      long epochSecond,
-      int nanos,
-      ZoneId zone,
-      int subscribers) {
-    this.type = type;
-    this.keyValues = keyValues;
-    this.epochSecond = epochSecond;
-    this.nanos = nanos;
-    this.zone = zone;
+      Shape shape, @Nullable Object value0, @Nullable Object value1, Instant at, int subscribers) {
+    this.shape = shape;
+    this.value0 = value0;
+    this.value1 = value1;
     this.subscribers = subscribers;
+    long second = at.getEpochSecond();
+    int nanoOfSecond = at.getNano(); // with getEpochSecond: the whole instant
+    if (second > MIN_SECOND && second < MAX_SECOND) {
+      this.epochNanos = second * NANOS_PER_SECOND + nanoOfSecond;
+    } else {
+      this.epochNanos = OUTSIDE_NANOS;
+      this.extras = new Extras(at);
+    }
   }
 
   /*
    * For an event emitted elsewhere: its local date and time as its origin formatted them. Called
-   * before the record is published (offered to a queue), so plain writes suffice.
+   * before the record is published (offered to a queue).
    */
   void presetLocal(String eventDate, String eventTime) {
-    this.date = eventDate;
-    this.time = eventTime;
+    Extras more = extras();
+    more.date = eventDate;
+    more.time = eventTime;
+  }
+
+  private Extras extras() {
+    Extras more = extras;
+    if (more == null) {
+      Extras made = new Extras(null);
+      more = EXTRAS.compareAndSet(this, null, made) ? made : extras;
+    }
+    return requireNonNull(more);
+  }
+
+  private static Extras requireNonNull(@Nullable Extras more) {
+    if (more == null) {
+      throw new AssertionError("extras are set once and never cleared");
+    }
+    return more;
   }
 
   // ---------------------------------------------------------------- Event
 
   @Override
   public Enum<?> type() {
-    return type;
+    return shape.type;
+  }
+
+  int arity() {
+    return shape.arity();
+  }
+
+  String keyAt(int index) {
+    return shape.keys[index];
+  }
+
+  @Nullable Object valueAt(int index) {
+    if (shape.arity() > 2) {
+      return ((@Nullable Object[]) requireValues())[2 * index + 1];
+    }
+    return index == 0 ? value0 : value1;
+  }
+
+  private Object requireValues() {
+    Object pairs = value0;
+    if (pairs == null) {
+      throw new AssertionError("an event with more than two parameters holds its pairs array");
+    }
+    return pairs;
   }
 
   @Override
   public @Nullable Object get(String name) {
-    @Nullable Object[] kv = keyValues;
-    for (int i = 0; i < kv.length; i += 2) {
-      if (name.equals(kv[i])) {
-        return kv[i + 1];
-      }
+    int index = shape.indexOf(name);
+    if (index >= 0) {
+      return valueAt(index);
     }
     if (name.equals(EVENT_DATE)) {
       return eventDate();
@@ -130,7 +188,7 @@ final class EventRecord implements Event, Emission {
           "parameter '"
               + name
               + "' of "
-              + typeName(type)
+              + typeName(shape.type)
               + " is a "
               + value.getClass().getName()
               + ", not a "
@@ -143,56 +201,54 @@ final class EventRecord implements Event, Emission {
 
   @Override
   public boolean has(String name) {
-    return indexOf(name) >= 0 || name.equals(EVENT_DATE) || name.equals(EVENT_TIME);
-  }
-
-  int indexOf(String name) {
-    @Nullable Object[] kv = keyValues;
-    for (int i = 0; i < kv.length; i += 2) {
-      if (name.equals(kv[i])) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  @Nullable Object[] keyValues() {
-    return keyValues;
+    return shape.indexOf(name) >= 0 || name.equals(EVENT_DATE) || name.equals(EVENT_TIME);
   }
 
   @Override
   public Map<String, @Nullable Object> params() {
-    Map<String, @Nullable Object> view = params;
+    Extras more = extras();
+    Map<String, @Nullable Object> view = more.params;
     if (view == null) {
       view = new ParamsView(this);
-      params = view;
+      more.params = view;
     }
     return view;
   }
 
   @Override
   public String eventDate() {
-    String value = date;
+    Extras more = extras();
+    String value = more.date;
     if (value == null) {
-      value = IsoTimestamps.date(IsoTimestamps.local(epochSecond, nanos, zone));
-      date = value;
+      value = IsoTimestamps.date(IsoTimestamps.local(timestamp(), shape.zone));
+      more.date = value;
     }
     return value;
   }
 
   @Override
   public String eventTime() {
-    String value = time;
+    Extras more = extras();
+    String value = more.time;
     if (value == null) {
-      value = IsoTimestamps.time(IsoTimestamps.local(epochSecond, nanos, zone));
-      time = value;
+      value = IsoTimestamps.time(IsoTimestamps.local(timestamp(), shape.zone));
+      more.time = value;
     }
     return value;
   }
 
   @Override
   public Instant timestamp() {
-    return Instant.ofEpochSecond(epochSecond, nanos);
+    long nanos = epochNanos;
+    if (nanos == OUTSIDE_NANOS) {
+      Instant whole = requireNonNull(extras).instant;
+      if (whole == null) {
+        throw new AssertionError("an instant outside epochNanos is kept in extras");
+      }
+      return whole;
+    }
+    return Instant.ofEpochSecond(
+        Math.floorDiv(nanos, NANOS_PER_SECOND), Math.floorMod(nanos, NANOS_PER_SECOND));
   }
 
   // ---------------------------------------------------------------- Emission
@@ -242,7 +298,8 @@ final class EventRecord implements Event, Emission {
   void end(long outcome) {
     long now = (long) OUTCOMES.getAndAdd(this, outcome) + outcome;
     if (ended(now) == subscribers) {
-      CountDownLatch latch = waiter;
+      Extras more = extras;
+      CountDownLatch latch = more == null ? null : more.waiter;
       if (latch != null) {
         latch.countDown();
       }
@@ -254,10 +311,11 @@ final class EventRecord implements Event, Emission {
     if (isDone()) {
       return true;
     }
-    CountDownLatch latch = waiter;
+    Extras more = extras();
+    CountDownLatch latch = more.waiter;
     if (latch == null) {
       CountDownLatch mine = new CountDownLatch(1);
-      latch = WAITER.compareAndSet(this, null, mine) ? mine : waiter;
+      latch = WAITER.compareAndSet(more, null, mine) ? mine : more.waiter;
     }
     if (isDone()) {
       return true;
@@ -269,12 +327,12 @@ final class EventRecord implements Event, Emission {
 
   @Override
   public String toString() {
-    StringBuilder out = new StringBuilder(64).append(typeName(type)).append('{');
-    for (int i = 0; i < keyValues.length; i += 2) {
+    StringBuilder out = new StringBuilder(64).append(typeName(shape.type)).append('{');
+    for (int i = 0; i < shape.arity(); i++) {
       if (i > 0) {
         out.append(", ");
       }
-      out.append(keyValues[i]).append('=').append(keyValues[i + 1]);
+      out.append(keyAt(i)).append('=').append(valueAt(i));
     }
     return out.append("}@").append(eventDate()).append('T').append(eventTime()).toString();
   }

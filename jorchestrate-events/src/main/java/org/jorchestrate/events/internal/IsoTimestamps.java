@@ -17,9 +17,9 @@ final class IsoTimestamps {
 
   private IsoTimestamps() {}
 
-  static LocalDateTime local(long epochSecond, int nanos, ZoneId zone) {
-    ZoneOffset offset = zone.getRules().getOffset(Instant.ofEpochSecond(epochSecond, nanos));
-    return LocalDateTime.ofEpochSecond(epochSecond, nanos, offset);
+  static LocalDateTime local(Instant instant, ZoneId zone) {
+    ZoneOffset offset = zone.getRules().getOffset(instant);
+    return LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), offset);
   }
 
   static String date(LocalDateTime local) {

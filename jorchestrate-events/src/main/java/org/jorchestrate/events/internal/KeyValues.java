@@ -5,19 +5,22 @@ import org.jorchestrate.events.Event;
 import org.jspecify.annotations.Nullable;
 
 /*
- * Validation of emit's parameters, done once per emission before anything is queued.
+ * Validation of emit's parameters, before anything is queued. The names are checked when a Shape
+ * is built for them; emissions whose names match a cached Shape skip that (see Shapes).
  *
- * The parameters travel as one flat array of alternating keys and values, as given to emit: no map
- * is built, and lookups scan it linearly, which beats hashing for the handful of parameters an
- * event carries. Duplicate detection is quadratic in the pair count for the same reason; above a
- * few dozen pairs it would be worth a hash set, which no realistic event reaches.
+ * No map is built: lookups scan the names linearly, which beats hashing for the handful of
+ * parameters an event carries. Duplicate detection is quadratic in the pair count for the same
+ * reason; above a few dozen pairs it would be worth a hash set, which no realistic event reaches.
  */
 final class KeyValues {
 
   private KeyValues() {}
 
-  /** Checks the pairs; returns them, known to be non-null. */
-  static @Nullable Object[] validate(Enum<?> type, @Nullable Object @Nullable [] keyValues) {
+  /**
+   * Checks the shape of a key/value array: non-null and of even length. The keys are checked when
+   * the emission's Shape is built ({@link #validKeys(Enum, Object[])}).
+   */
+  static @Nullable Object[] checkPairs(Enum<?> type, @Nullable Object @Nullable [] keyValues) {
     if (keyValues == null) {
       throw new IllegalArgumentException(
           prefix(type) + "the key/value array is null; call emit(type) for no parameters");
@@ -32,23 +35,49 @@ final class KeyValues {
               + describe(keyValues[length - 1])
               + " has no value");
     }
-    for (int i = 0; i < length; i += 2) {
+    return keyValues;
+  }
+
+  /** Checks one parameter name; returns it as the names of a Shape. */
+  static String[] validKeys(Enum<?> type, @Nullable Object key) {
+    return new String[] {checkKey(type, key, 0)};
+  }
+
+  /** Checks two parameter names, given at positions 0 and 2; returns them. */
+  static String[] validKeys(Enum<?> type, @Nullable Object key0, @Nullable Object key1) {
+    String first = checkKey(type, key0, 0);
+    String second = checkKey(type, key1, 2);
+    if (first.equals(second)) {
+      throw duplicate(type, first, 0, 2);
+    }
+    return new String[] {first, second};
+  }
+
+  /** Checks the names at the even positions of an even-length key/value array; returns them. */
+  static String[] validKeys(Enum<?> type, @Nullable Object[] keyValues) {
+    String[] keys = new String[keyValues.length / 2];
+    for (int i = 0; i < keyValues.length; i += 2) {
       String key = checkKey(type, keyValues[i], i);
       for (int j = 0; j < i; j += 2) {
         if (key.equals(keyValues[j])) {
-          throw new IllegalArgumentException(
-              prefix(type)
-                  + "duplicate key '"
-                  + key
-                  + "' at positions "
-                  + j
-                  + " and "
-                  + i
-                  + "; each parameter may be given once");
+          throw duplicate(type, key, j, i);
         }
       }
+      keys[i / 2] = key;
     }
-    return keyValues;
+    return keys;
+  }
+
+  private static IllegalArgumentException duplicate(Enum<?> type, String key, int first, int second) {
+    return new IllegalArgumentException(
+        prefix(type)
+            + "duplicate key '"
+            + key
+            + "' at positions "
+            + first
+            + " and "
+            + second
+            + "; each parameter may be given once");
   }
 
   static @Nullable Object[] fromMap(Enum<?> type, Map<?, ?> params) {

@@ -10,7 +10,7 @@ import org.jorchestrate.events.Event;
 import org.jspecify.annotations.Nullable;
 
 /*
- * Event.params(): an unmodifiable map view over the event's key/value array plus the two automatic
+ * Event.params(): an unmodifiable map view over the event's parameters plus the two automatic
  * timestamps, in emission order. Nothing is copied; lookups delegate to the event's linear scan.
  * AbstractMap supplies equals/hashCode/toString, and rejects mutation (put, and remove through the
  * iterator, throw UnsupportedOperationException).
@@ -35,7 +35,7 @@ final class ParamsView extends AbstractMap<String, @Nullable Object> {
 
   @Override
   public int size() {
-    return event.keyValues().length / 2 + 2;
+    return event.arity() + 2;
   }
 
   @Override
@@ -54,25 +54,25 @@ final class ParamsView extends AbstractMap<String, @Nullable Object> {
   }
 
   private final class Entries implements Iterator<Map.Entry<String, @Nullable Object>> {
-    private int next; // index into the key/value array, then the two timestamps
+    private int next; // index of the parameter, then of the two timestamps
 
     @Override
     public boolean hasNext() {
-      return next < event.keyValues().length + 4;
+      return next < event.arity() + 2;
     }
 
     @Override
     public Map.Entry<String, @Nullable Object> next() {
-      @Nullable Object[] kv = event.keyValues();
+      int arity = event.arity();
       int index = next;
-      if (index >= kv.length + 4) {
+      if (index >= arity + 2) {
         throw new NoSuchElementException();
       }
-      next = index + 2;
-      if (index < kv.length) {
-        return new SimpleImmutableEntry<>((String) kv[index], kv[index + 1]);
+      next = index + 1;
+      if (index < arity) {
+        return new SimpleImmutableEntry<>(event.keyAt(index), event.valueAt(index));
       }
-      return index == kv.length
+      return index == arity
           ? new SimpleImmutableEntry<>(Event.EVENT_DATE, event.eventDate())
           : new SimpleImmutableEntry<>(Event.EVENT_TIME, event.eventTime());
     }
