@@ -102,6 +102,9 @@ public final class Engine {
   private final Set<Mailbox> subscriptions = ConcurrentHashMap.newKeySet();
   private final EmitGate gate = EmitGate.forThisMachine();
   private final AtomicInteger activeMailboxes = new AtomicInteger();
+  private final AtomicInteger spinningDrains = new AtomicInteger();
+  private final int maxSpinningDrains =
+      Runtime.getRuntime().availableProcessors() / 2; // none on one core: it would only wait
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong executorFailures = new AtomicLong();
@@ -545,6 +548,24 @@ public final class Engine {
   boolean othersWaiting() {
     ThreadPoolExecutor pool = ownPool;
     return pool == null || !pool.getQueue().isEmpty();
+  }
+
+  /*
+   * Claims one of the spinning places: at most one drain per two cores (none on one core) watches
+   * its queue at a time, so that spinning never takes more than half the machine from the emitters
+   * and other work. Returns false if none is free; a true must be followed by stopSpinning().
+   */
+  boolean startSpinning() {
+    for (int now = spinningDrains.get(); now < maxSpinningDrains; now = spinningDrains.get()) {
+      if (spinningDrains.compareAndSet(now, now + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void stopSpinning() {
+    spinningDrains.decrementAndGet();
   }
 
   boolean isAbandoned() {
