@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +26,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the whole comparison and writes {@code BENCHMARKS.md} plus its charts: JMH throughput of
- * every contender in four scenarios (with allocation from {@code -prof gc}), the cost of emit
- * itself, and latency at fixed rates from {@link LatencyHarness}, each contender in its own JVM.
+ * Runs the whole comparison and writes {@code BENCHMARKS.md} plus its charts: throughput of every
+ * contender in four scenarios from interleaved rounds ({@link RoundsHarness}, a JVM per scenario),
+ * each contender's allocation per emission from JMH with {@code -prof gc}, the cost of emit itself
+ * (JMH), and latency at fixed rates from {@link LatencyHarness}, each contender and rate in its own
+ * JVM.
  *
  * <p>{@code java -cp benchmarks.jar org.jorchestrate.bench.Suite <output dir> [short|full]}; the
  * short mode fits in about ten minutes on two cores, which {@code bench/run.sh} runs.
@@ -38,12 +41,34 @@ public final class Suite {
 
   private Suite() {}
 
-  /** One throughput figure. */
-  record Throughput(String contender, int listeners, int emitters, double opsPerSecond,
-      double error, double bytesPerOp) {
+  /**
+   * The throughput of one contender in one scenario: deliveries per second in each interleaved
+   * round (index r is round r + 1, measured within seconds of the other contenders' round r), and
+   * the bytes one emission allocates (JMH, {@code -prof gc}).
+   */
+  record Throughput(String contender, int listeners, int emitters, double[] rounds,
+      double bytesPerOp) {
     double deliveriesPerSecond() {
-      return opsPerSecond * listeners;
+      return median(rounds);
     }
+
+    double min() {
+      return Arrays.stream(rounds).min().orElse(Double.NaN);
+    }
+
+    double max() {
+      return Arrays.stream(rounds).max().orElse(Double.NaN);
+    }
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    if (n == 0) {
+      return Double.NaN;
+    }
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   /** One latency figure, in microseconds. */
@@ -98,24 +123,74 @@ public final class Suite {
     return options;
   }
 
-  private static List<Throughput> runThroughput(boolean full) throws RunnerException {
-    Options options =
-        common(full).include(ThroughputBenchmark.class.getName() + "\\.").build();
+  /*
+   * Throughput from interleaved rounds (RoundsHarness, a JVM per scenario), with each contender's
+   * allocation per emission from a JMH run with -prof gc (one emitter; an emission allocates the
+   * same with two).
+   */
+  private static List<Throughput> runThroughput(boolean full)
+      throws RunnerException, IOException, InterruptedException {
+    int rounds = full ? 10 : 5;
+    Map<String, Double> bytes = runAllocation(full);
     List<Throughput> results = new ArrayList<>();
-    for (RunResult run : new Runner(options).run()) {
-      BenchmarkParams params = run.getParams();
-      Result<?> primary = run.getPrimaryResult();
-      Result<?> allocation = run.getSecondaryResults().get("gc.alloc.rate.norm");
-      results.add(
-          new Throughput(
-              params.getParam("contender"),
-              Integer.parseInt(params.getParam("listeners")),
-              params.getThreads(),
-              primary.getScore(),
-              primary.getScoreError(),
-              allocation == null ? Double.NaN : allocation.getScore()));
+    for (int[] scenario : Report.SCENARIOS) {
+      int listeners = scenario[0];
+      int emitters = scenario[1];
+      Map<String, double[]> measured =
+          runRounds(listeners, emitters, rounds, full ? 1000 : 300, full ? 2000 : 800);
+      for (String contender : Contenders.NAMES) {
+        double[] perRound = measured.getOrDefault(contender, new double[0]);
+        results.add(
+            new Throughput(
+                contender,
+                listeners,
+                emitters,
+                perRound,
+                bytes.getOrDefault(contender + "/" + listeners, Double.NaN)));
+      }
     }
     return results;
+  }
+
+  private static Map<String, double[]> runRounds(
+      int listeners, int emitters, int rounds, int warmupMillis, int measureMillis)
+      throws IOException, InterruptedException {
+    Map<String, double[]> measured = new LinkedHashMap<>();
+    for (String line :
+        runJava(
+            RoundsHarness.class,
+            Integer.toString(listeners),
+            Integer.toString(emitters),
+            Integer.toString(rounds),
+            Integer.toString(warmupMillis),
+            Integer.toString(measureMillis))) {
+      if (line.startsWith("ROUND ")) {
+        String[] f = line.split(" ");
+        double[] perRound = measured.computeIfAbsent(f[1], k -> new double[rounds]);
+        perRound[Integer.parseInt(f[2]) - 1] = Double.parseDouble(f[3]);
+      }
+    }
+    System.out.println(
+        "rounds, " + listeners + " listeners, " + emitters + " emitters: " + measured.size()
+            + " contenders");
+    return measured;
+  }
+
+  private static Map<String, Double> runAllocation(boolean full) throws RunnerException {
+    OptionsBuilder options = common(full);
+    if (!full) {
+      options.warmupIterations(3).measurementIterations(2);
+    }
+    options.include(ThroughputBenchmark.class.getName() + "\\.oneEmitter");
+    Map<String, Double> bytes = new LinkedHashMap<>();
+    for (RunResult run : new Runner(options.build()).run()) {
+      BenchmarkParams params = run.getParams();
+      Result<?> allocation = run.getSecondaryResults().get("gc.alloc.rate.norm");
+      bytes.put(
+          params.getParam("contender") + "/" + params.getParam("listeners"),
+          allocation == null ? Double.NaN : allocation.getScore());
+    }
+    return bytes;
   }
 
   private static Map<String, Double> runEmitCost(boolean full) throws RunnerException {
@@ -137,33 +212,19 @@ public final class Suite {
 
   private static Latency runLatency(String contender, long rate, int warmup, int measure)
       throws IOException, InterruptedException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process =
-        new ProcessBuilder(
-                java.toString(),
-                "-Xms1g",
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                LatencyHarness.class.getName(),
-                contender,
-                Long.toString(rate),
-                Integer.toString(warmup),
-                Integer.toString(measure))
-            .redirectErrorStream(true)
-            .start();
     String result = null;
-    try (BufferedReader lines =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = lines.readLine()) != null; ) {
-        if (line.startsWith("RESULT ")) {
-          result = line;
-        }
+    for (String line :
+        runJava(
+            LatencyHarness.class,
+            contender,
+            Long.toString(rate),
+            Integer.toString(warmup),
+            Integer.toString(measure))) {
+      if (line.startsWith("RESULT ")) {
+        result = line;
       }
     }
-    if (!process.waitFor(10, TimeUnit.MINUTES) || result == null) {
-      process.destroyForcibly();
+    if (result == null) {
       System.out.println("latency of " + contender + " at " + rate + "/s: no result");
       return new Latency(contender, rate, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
     }
@@ -179,6 +240,40 @@ public final class Suite {
             Long.parseLong(f[7]));
     System.out.println("latency " + latency);
     return latency;
+  }
+
+  /* Runs a harness's main in a JVM of its own, with JMH's heap settings; returns its output. */
+  private static List<String> runJava(Class<?> main, String... args)
+      throws IOException, InterruptedException {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java.toString(),
+                "-Xms1g",
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    List<String> output = new ArrayList<>();
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = lines.readLine()) != null; ) {
+        output.add(line);
+      }
+    }
+    if (!process.waitFor(10, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new IOException(main.getSimpleName() + " did not finish within 10 minutes");
+    }
+    if (process.exitValue() != 0) {
+      throw new IOException(
+          main.getSimpleName() + " " + String.join(" ", args) + " failed: " + output);
+    }
+    return output;
   }
 
   static String today() {
