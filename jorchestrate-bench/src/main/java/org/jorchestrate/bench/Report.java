@@ -83,7 +83,7 @@ final class Report {
     double[] b = theirs.get().rounds();
     double[] ratios = new double[Math.min(a.length, b.length)];
     for (int r = 0; r < ratios.length; r++) {
-      ratios[r] = a[r] / b[r];
+      ratios[r] = a[r] / b[r]; // NaN if either failed that round, which median leaves out
     }
     return Suite.median(ratios);
   }
@@ -158,9 +158,21 @@ final class Report {
         md.append("| ").append(contender).append(" | ").append(millions(theirs)).append(" | ")
             .append(f("%.2f–%.2f M", t.get().min() / 1e6, t.get().max() / 1e6)).append(" | ")
             .append(f("%.2f×", ratio(contender, s[0], s[1]))).append(" | ")
-            .append(f("%.0f", t.get().bytesPerOp())).append(" |\n");
+            .append(Double.isNaN(t.get().bytesPerOp()) ? "n/a" : f("%.0f", t.get().bytesPerOp()))
+            .append(" |\n");
       }
       md.append('\n');
+      for (String contender : Contenders.NAMES) {
+        find(contender, s[0], s[1])
+            .filter(t -> !t.failures().isEmpty())
+            .ifPresent(
+                t ->
+                    md.append("**")
+                        .append(contender)
+                        .append(" failed** (its rounds are left out): ")
+                        .append(String.join("; ", t.failures()))
+                        .append("\n\n"));
+      }
     }
 
     md.append("## Cost of emit\n\n");

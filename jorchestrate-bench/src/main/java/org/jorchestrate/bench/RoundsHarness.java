@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Throughput of every contender in interleaved rounds, for ratios that a drifting machine cannot
@@ -24,7 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>{@code java -cp benchmarks.jar org.jorchestrate.bench.RoundsHarness <listeners> <emitters>
  * <rounds> <warm-up ms> <measure ms> [contender,...]} prints one line per contender and round:
- * {@code ROUND <contender> <round> <deliveries per second>}.
+ * {@code ROUND <contender> <round> <deliveries per second>}, and {@code FAILED <contender> <round>
+ * <why>} for a turn in which the contender failed, for example lost a delivery (round 0 is the
+ * warm-up).
  */
 public final class RoundsHarness {
 
@@ -79,21 +82,26 @@ public final class RoundsHarness {
       throws InterruptedException {
     Map<String, double[]> results = new LinkedHashMap<>();
     for (String name : names) { // round 0: warm-up, not reported
-      turn(name, listeners, emitters, warmupMillis + measureMillis, 0);
+      turn(name, 0, listeners, emitters, warmupMillis + measureMillis, 0);
       results.put(name, new double[rounds]);
     }
     for (int round = 0; round < rounds; round++) {
       for (int i = 0; i < names.size(); i++) {
         String name = names.get((i + round) % names.size());
-        results.get(name)[round] = turn(name, listeners, emitters, warmupMillis, measureMillis);
+        results.get(name)[round] =
+            turn(name, round + 1, listeners, emitters, warmupMillis, measureMillis);
       }
     }
     return results;
   }
 
-  /* One contender's turn: started, warmed up, measured, closed. Returns deliveries per second. */
+  /*
+   * One contender's turn: started, warmed up, measured, closed. Returns deliveries per second, or
+   * NaN if the contender failed (for example, lost a delivery: Sink gives up after a minute), which
+   * is printed as a FAILED line.
+   */
   private static double turn(
-      String name, int listeners, int emitters, long warmupMillis, long measureMillis)
+      String name, int round, int listeners, int emitters, long warmupMillis, long measureMillis)
       throws InterruptedException {
     try (Contender system = Contenders.create(name, listeners)) {
       long start = System.nanoTime();
@@ -102,6 +110,7 @@ public final class RoundsHarness {
       AtomicLong emitted = new AtomicLong();
       AtomicLong finished = new AtomicLong();
       CountDownLatch done = new CountDownLatch(emitters);
+      AtomicReference<RuntimeException> failure = new AtomicReference<>();
       List<Thread> threads = new ArrayList<>();
       for (int e = 0; e < emitters; e++) {
         Thread thread =
@@ -109,6 +118,8 @@ public final class RoundsHarness {
                 () -> {
                   try {
                     emitUntil(system, listeners, measureFrom, end, emitted, finished);
+                  } catch (RuntimeException failed) {
+                    failure.compareAndSet(null, failed);
                   } finally {
                     done.countDown();
                   }
@@ -119,6 +130,12 @@ public final class RoundsHarness {
       }
       if (!done.await(5, TimeUnit.MINUTES)) {
         throw new IllegalStateException(name + " did not finish its turn");
+      }
+      RuntimeException failed = failure.get();
+      if (failed != null) {
+        System.out.printf(
+            Locale.ROOT, "FAILED %s %d %s%n", name, round, String.valueOf(failed.getMessage()));
+        return Double.NaN;
       }
       long elapsed = finished.get() - measureFrom;
       return elapsed <= 0 ? Double.NaN : emitted.get() * (double) listeners * 1e9 / elapsed;

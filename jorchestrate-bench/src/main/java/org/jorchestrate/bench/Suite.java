@@ -47,22 +47,23 @@ public final class Suite {
    * the bytes one emission allocates (JMH, {@code -prof gc}).
    */
   record Throughput(String contender, int listeners, int emitters, double[] rounds,
-      double bytesPerOp) {
+      double bytesPerOp, List<String> failures) {
     double deliveriesPerSecond() {
       return median(rounds);
     }
 
     double min() {
-      return Arrays.stream(rounds).min().orElse(Double.NaN);
+      return Arrays.stream(rounds).filter(v -> !Double.isNaN(v)).min().orElse(Double.NaN);
     }
 
     double max() {
-      return Arrays.stream(rounds).max().orElse(Double.NaN);
+      return Arrays.stream(rounds).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
     }
   }
 
+  /** The median of the values that are not NaN (failed rounds); NaN if there are none. */
   static double median(double[] values) {
-    double[] sorted = values.clone();
+    double[] sorted = Arrays.stream(values).filter(v -> !Double.isNaN(v)).toArray();
     Arrays.sort(sorted);
     int n = sorted.length;
     if (n == 0) {
@@ -119,7 +120,7 @@ public final class Suite {
         .measurementTime(TimeValue.milliseconds(full ? 2000 : 1000))
         .addProfiler(GCProfiler.class)
         .jvmArgsAppend("-Xms1g", "-Xmx1g")
-        .shouldFailOnError(true);
+        .shouldFailOnError(false); // a peer that fails (say, loses a delivery) leaves an n/a
     return options;
   }
 
@@ -136,8 +137,9 @@ public final class Suite {
     for (int[] scenario : Report.SCENARIOS) {
       int listeners = scenario[0];
       int emitters = scenario[1];
+      Map<String, List<String>> failures = new LinkedHashMap<>();
       Map<String, double[]> measured =
-          runRounds(listeners, emitters, rounds, full ? 1000 : 300, full ? 2000 : 800);
+          runRounds(listeners, emitters, rounds, full ? 1000 : 300, full ? 2000 : 800, failures);
       for (String contender : Contenders.NAMES) {
         double[] perRound = measured.getOrDefault(contender, new double[0]);
         results.add(
@@ -146,14 +148,20 @@ public final class Suite {
                 listeners,
                 emitters,
                 perRound,
-                bytes.getOrDefault(contender + "/" + listeners, Double.NaN)));
+                bytes.getOrDefault(contender + "/" + listeners, Double.NaN),
+                failures.getOrDefault(contender, List.of())));
       }
     }
     return results;
   }
 
   private static Map<String, double[]> runRounds(
-      int listeners, int emitters, int rounds, int warmupMillis, int measureMillis)
+      int listeners,
+      int emitters,
+      int rounds,
+      int warmupMillis,
+      int measureMillis,
+      Map<String, List<String>> failures)
       throws IOException, InterruptedException {
     Map<String, double[]> measured = new LinkedHashMap<>();
     for (String line :
@@ -168,6 +176,11 @@ public final class Suite {
         String[] f = line.split(" ");
         double[] perRound = measured.computeIfAbsent(f[1], k -> new double[rounds]);
         perRound[Integer.parseInt(f[2]) - 1] = Double.parseDouble(f[3]);
+      } else if (line.startsWith("FAILED ")) {
+        String[] f = line.split(" ", 4);
+        String round = f[2].equals("0") ? "warm-up round" : "round " + f[2];
+        failures.computeIfAbsent(f[1], k -> new ArrayList<>()).add(round + ": " + f[3]);
+        System.out.println(line);
       }
     }
     System.out.println(

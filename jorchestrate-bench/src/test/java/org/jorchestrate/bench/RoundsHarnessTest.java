@@ -27,9 +27,11 @@ class RoundsHarnessTest {
   }
 
   @Test
-  void median_ofOddAndEvenCounts() {
+  void median_ofOddAndEvenCounts_leavesOutFailedRounds() {
     assertThat(Suite.median(new double[] {5, 1, 3})).isEqualTo(3);
     assertThat(Suite.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
     assertThat(Suite.median(new double[0])).isNaN();
+    assertThat(Suite.median(new double[] {Double.NaN, 1, 3})).as("failed rounds left out")
+        .isEqualTo(2);
   }
 }

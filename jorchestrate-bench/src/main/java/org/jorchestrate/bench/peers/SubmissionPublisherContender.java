@@ -35,7 +35,11 @@ public final class SubmissionPublisherContender implements Contender {
             }
 
             @Override
-            public void onError(Throwable throwable) {}
+            public void onError(Throwable throwable) {
+              // the publisher dropped this subscriber: its deliveries stop, and the benchmark's
+              // sink reports the shortfall; say why here
+              System.err.println("submission-publisher subscriber failed: " + throwable);
+            }
 
             @Override
             public void onComplete() {}
