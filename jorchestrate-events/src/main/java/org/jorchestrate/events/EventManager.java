@@ -283,7 +283,8 @@ public final class EventManager implements AutoCloseable {
    * @param params the parameters; values may be null
    * @return what became of the emission
    * @throws IllegalArgumentException if a key is null, empty, or {@code event_date}/{@code
-   *     event_time}; nothing is emitted then
+   *     event_time}, or if two keys are equal (possible in a map that does not compare keys with
+   *     {@code equals}, such as an {@code IdentityHashMap}); nothing is emitted then
    * @throws QueueFullException under {@link OverflowPolicy#FAIL}, if a subscription's queue is full
    */
   @CanIgnoreReturnValue

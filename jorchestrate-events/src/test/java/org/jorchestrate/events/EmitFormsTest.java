@@ -204,9 +204,19 @@ class EmitFormsTest {
 
   @Test
   void instantsBeyondNanosecondRange_areKeptWhole() {
-    for (String when : List.of("2262-04-12T00:00:00.000000001Z", "1600-02-29T12:00:00.5Z",
-        "+100000-01-01T00:00:00Z", "2262-04-11T23:47:16.854775807Z")) {
-      Instant instant = Instant.parse(when);
+    List<Instant> instants =
+        List.of(
+            Instant.parse("2262-04-12T00:00:00.000000001Z"),
+            Instant.parse("1600-02-29T12:00:00.5Z"),
+            Instant.parse("+100000-01-01T00:00:00Z"),
+            Instant.parse("2262-04-11T23:47:16.854775807Z"),
+            Instant.ofEpochSecond(9_223_372_035L, 999_999_999), // the last one kept as nanos
+            Instant.ofEpochSecond(9_223_372_036L, 0), // the first one kept whole
+            Instant.ofEpochSecond(-9_223_372_035L, 0), // the first one kept as nanos
+            Instant.ofEpochSecond(-9_223_372_036L, 999_999_999), // the last one kept whole
+            Instant.ofEpochSecond(-1, 999_999_999)); // negative nanos since the epoch
+    for (Instant instant : instants) {
+      String when = instant.toString();
       Recorder recorder = new Recorder();
       try (EventManager events = synchronous(Clock.fixed(instant, ZoneOffset.UTC))) {
         events.registerEvent(TestEvents.TASK_STARTED, recorder);
@@ -218,6 +228,19 @@ class EmitFormsTest {
       assertThat(event.eventDate() + "T" + event.eventTime())
           .as(when)
           .isEqualTo(isoLocal(instant));
+    }
+  }
+
+  @Test
+  void aMapWithTwoEqualKeys_isRejected() {
+    Map<String, Object> identity = new java.util.IdentityHashMap<>();
+    identity.put("task", 1);
+    identity.put(new String("task"), 2);
+    try (EventManager events = synchronous(Clock.systemUTC())) {
+      events.registerEvent(TestEvents.TASK_STARTED, e -> {});
+      assertThatThrownBy(() -> events.emit(TestEvents.TASK_STARTED, identity))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("duplicate key 'task' at positions 0 and 2");
     }
   }
 

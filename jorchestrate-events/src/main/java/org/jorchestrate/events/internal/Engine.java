@@ -66,6 +66,11 @@ public final class Engine {
   private static final Logger LOG = LoggerFactory.getLogger("org.jorchestrate.events.EventManager");
   private static final ThreadLocal<Engine> CALLBACK_ENGINE = new ThreadLocal<>();
 
+  /* Drains watching their queue, across all engines of the JVM; see startSpinning. */
+  private static final AtomicInteger SPINNING_DRAINS = new AtomicInteger();
+  private static final int MAX_SPINNING_DRAINS =
+      Runtime.getRuntime().availableProcessors() / 2; // none on one core: it would only wait
+
   /** How many failures of one subscription are logged in full before the log thins out. */
   static final int LOGGED_IN_FULL = 10;
 
@@ -102,9 +107,6 @@ public final class Engine {
   private final Set<Mailbox> subscriptions = ConcurrentHashMap.newKeySet();
   private final EmitGate gate = EmitGate.forThisMachine();
   private final AtomicInteger activeMailboxes = new AtomicInteger();
-  private final AtomicInteger spinningDrains = new AtomicInteger();
-  private final int maxSpinningDrains =
-      Runtime.getRuntime().availableProcessors() / 2; // none on one core: it would only wait
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong executorFailures = new AtomicLong();
@@ -552,20 +554,21 @@ public final class Engine {
 
   /*
    * Claims one of the spinning places: at most one drain per two cores (none on one core) watches
-   * its queue at a time, so that spinning never takes more than half the machine from the emitters
-   * and other work. Returns false if none is free; a true must be followed by stopSpinning().
+   * its queue at a time, across all the engines of the JVM, so that spinning never takes more than
+   * half the machine from the emitters and other work. Returns false if none is free; a true must
+   * be followed by stopSpinning().
    */
-  boolean startSpinning() {
-    for (int now = spinningDrains.get(); now < maxSpinningDrains; now = spinningDrains.get()) {
-      if (spinningDrains.compareAndSet(now, now + 1)) {
+  static boolean startSpinning() {
+    for (int now = SPINNING_DRAINS.get(); now < MAX_SPINNING_DRAINS; now = SPINNING_DRAINS.get()) {
+      if (SPINNING_DRAINS.compareAndSet(now, now + 1)) {
         return true;
       }
     }
     return false;
   }
 
-  void stopSpinning() {
-    spinningDrains.decrementAndGet();
+  static void stopSpinning() {
+    SPINNING_DRAINS.decrementAndGet();
   }
 
   boolean isAbandoned() {

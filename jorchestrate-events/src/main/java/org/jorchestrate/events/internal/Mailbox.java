@@ -22,11 +22,12 @@ import org.jspecify.annotations.Nullable;
  * An emitter that queued an event and sees IDLE CASes to SCHEDULED and submits the drain: one
  * executor task per activation of a subscription, not per event (the Python original submits one
  * per callback per emission). The drain delivers events; when the queue is empty it spins for a
- * while (adaptive, 1 to 50 µs, see MIN_SPIN_NANOS) watching for more, so that a stream of
+ * while (adaptive, 5 to 50 µs, see MIN_SPIN_NANOS) watching for more, so that a stream of
  * emissions finds it still SCHEDULED and needs no executor hand-off (waking a parked worker costs
  * microseconds, milliseconds on a busy machine), then stores IDLE, re-checks the queue, and takes
  * the status back with a CAS if an event arrived. While it watches, it looks at the queue only
- * every LOOK_NANOS, and at most one drain per two cores watches at a time (Engine.startSpinning).
+ * every LOOK_NANOS, and at most one drain per two cores of the JVM watches at a time
+ * (Engine.startSpinning).
  * After BATCH events, if other subscriptions wait for a worker, it resubmits itself, staying
  * SCHEDULED, so that they get a turn.
  *
@@ -76,17 +77,6 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
   private static final int CHUNK = 256;
 
   /*
-   * How long a drain that caught up watches for a new event before it lets the mailbox go idle.
-   * Adaptive per subscription, between these bounds: it doubles when the mailbox was re-activated
-   * within twice the spin after going idle (the spin just missed the next event: a steady stream,
-   * where waking a parked worker per event would cost far more), and halves when it stays idle for
-   * much longer (sparse events, where spinning only burns a core that other work may need).
-   */
-  static final long MIN_SPIN_NANOS = 1_000;
-  static final long MAX_SPIN_NANOS = 50_000;
-  private static final long INITIAL_SPIN_NANOS = 5_000;
-
-  /*
    * How often a drain that caught up looks at its queue's next slot. Each look reads the cache line
    * the emitters are writing; looking continuously would pull it away from them after every event
    * (a cross-core transfer costs 200 ns on the 2-core VM the benchmarks ran on), while looking
@@ -94,6 +84,19 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
    * delays an event that arrives while the drain watches by at most this much.
    */
   static final long LOOK_NANOS = 5_000;
+
+  /*
+   * How long a drain that caught up watches for a new event before it lets the mailbox go idle.
+   * Adaptive per subscription, between these bounds (the shortest watch is one look): each
+   * activation that follows an idle period measures the gap since the drain caught up. A gap the
+   * longest watch would have bridged sets the watch to twice that gap (a steady stream, where
+   * waking a parked worker per event would cost far more), but at least half the previous watch,
+   * so that one short gap does not undo it; a longer gap halves it (sparse events, where watching
+   * only burns a core that other work may need).
+   */
+  static final long MIN_SPIN_NANOS = LOOK_NANOS;
+  static final long MAX_SPIN_NANOS = 50_000;
+  private static final long INITIAL_SPIN_NANOS = 10_000;
 
   private static final VarHandle STATUS;
   private static final VarHandle DELIVERED;
@@ -325,7 +328,6 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
             Thread.onSpinWait(); // an offer is half done (the queue is growing a chunk)
             continue;
           }
-          idleSince = System.nanoTime();
           status = IDLE; // a StoreLoad barrier before the re-checks below
           if (waitingEmitters != 0) {
             wakeBlockedEmitters();
@@ -367,12 +369,13 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
    * CAS needs in its own cache, so its watching does not slow the emitters down.
    */
   private @Nullable EventRecord awaitMore() {
-    if (engine.isDirect() || engine.othersWaiting() || !engine.startSpinning()) {
+    long now = System.nanoTime();
+    caughtUpAt = now;
+    if (engine.isDirect() || engine.othersWaiting() || !Engine.startSpinning()) {
       return null; // spinning would hold a worker, or a core, that other work needs
     }
     try {
       MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
-      long now = System.nanoTime();
       long deadline = now + spinNanos;
       do {
         long nextLook = now + LOOK_NANOS;
@@ -387,27 +390,29 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
       } while (now < deadline && !engine.othersWaiting());
       return null;
     } finally {
-      engine.stopSpinning();
+      Engine.stopSpinning();
     }
   }
 
   /*
-   * Called as a drain starts: sets the spin from the gap between the previous drain's last event
-   * and this activation (the spin it did plus the time the mailbox stayed idle). A gap a longer
-   * spin would have bridged sets the spin to twice that gap, up to MAX_SPIN_NANOS; a gap no
-   * allowed spin bridges halves it, down to MIN_SPIN_NANOS.
+   * Called as a drain starts: sets the watch from the gap between the moment the previous drain
+   * caught up and this activation (see MIN_SPIN_NANOS). A drain resubmitted by handOver did not go
+   * idle and has nothing to measure.
    */
   private void adaptSpin() {
-    long since = idleSince;
+    long since = caughtUpAt;
     if (since == 0) {
-      return; // first activation
+      return; // first activation, or a hand-over
     }
-    long gap = System.nanoTime() - since + spinNanos;
+    caughtUpAt = 0;
+    long gap = System.nanoTime() - since;
+    long spin = spinNanos;
     if (gap <= MAX_SPIN_NANOS) {
-      spinNanos = Math.min(MAX_SPIN_NANOS, Math.max(spinNanos, 2 * gap));
+      spin = Math.max(2 * gap, spin / 2);
     } else {
-      spinNanos = Math.max(MIN_SPIN_NANOS, spinNanos / 2);
+      spin = spin / 2;
     }
+    spinNanos = Math.min(MAX_SPIN_NANOS, Math.max(MIN_SPIN_NANOS, spin));
   }
 
   /* Resubmits the drain so that other subscriptions get a turn; false to carry on here. */
@@ -417,6 +422,7 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
     }
     try {
       ranInline = false;
+      caughtUpAt = 0; // the resubmitted drain did not go idle: nothing for adaptSpin to measure
       engine.executor().execute(drainTask);
       return !ranInline;
     } catch (Throwable refused) { // keep draining on this thread

@@ -44,7 +44,7 @@ abstract class MailboxDrainFields extends MailboxPad1 {
   long failed; // single writer: the drain; read opaquely for monitoring
   long failuresReported; // drain-only: callback failures reported, for rate-limiting the log
   long spinNanos; // drain-only; successive drains are ordered by the status CAS
-  long idleSince; // drain-only: when the last drain let the mailbox go
+  long caughtUpAt; // drain-only: when the last drain found its queue empty; 0 after a hand-over
   @Nullable Thread drainer; // opaque: the thread draining now, for diagnostics and re-entrancy
   boolean ranInline; // drain-only: its resubmission ran inline on a direct executor
 }
