@@ -354,29 +354,23 @@ public final class Engine {
     if (count == 0) {
       return state == RUNNING ? Emissions.NO_SUBSCRIBERS : refuse(type);
     }
-    EventRecord event = newRecord(shape, pairs, timestamp, count);
+    EventRecord event = new EventRecord(shape, value0(pairs), value1(pairs), timestamp, count);
     event.presetLocal(eventDate, eventTime);
     return dispatch(type, subscribers, wildcards, event, null, null);
   }
 
-  /* Emits with values taken from a validated key/value array: inline up to two, else the array. */
+  /* Emits with the values of a validated key/value array (see value0 and value1). */
   private Emission dispatchPairs(Shape shape, @Nullable Object[] pairs) {
-    return switch (pairs.length) {
-      case 0 -> dispatch(shape, null, null);
-      case 2 -> dispatch(shape, pairs[1], null);
-      case 4 -> dispatch(shape, pairs[1], pairs[3]);
-      default -> dispatch(shape, pairs, null);
-    };
+    return dispatch(shape, value0(pairs), value1(pairs));
   }
 
-  private static EventRecord newRecord(
-      Shape shape, @Nullable Object[] pairs, Instant at, int subscribers) {
-    return switch (pairs.length) {
-      case 0 -> new EventRecord(shape, null, null, at, subscribers);
-      case 2 -> new EventRecord(shape, pairs[1], null, at, subscribers);
-      case 4 -> new EventRecord(shape, pairs[1], pairs[3], at, subscribers);
-      default -> new EventRecord(shape, pairs, null, at, subscribers);
-    };
+  /* What an EventRecord keeps of a key/value array: up to two values inline, else the array. */
+  private static @Nullable Object value0(@Nullable Object[] pairs) {
+    return pairs.length == 0 ? null : pairs.length <= 4 ? pairs[1] : pairs;
+  }
+
+  private static @Nullable Object value1(@Nullable Object[] pairs) {
+    return pairs.length == 4 ? pairs[3] : null;
   }
 
   /**
