@@ -162,6 +162,10 @@ final class Report {
             .append(" |\n");
       }
       md.append('\n');
+      if (Contenders.NAMES.stream()
+          .anyMatch(c -> find(c, s[0], s[1]).filter(t -> Double.isNaN(t.bytesPerOp())).isPresent())) {
+        md.append("*n/a*: that contender's JMH allocation run failed; the suite's output says why.\n\n");
+      }
       for (String contender : Contenders.NAMES) {
         find(contender, s[0], s[1])
             .filter(t -> !t.failures().isEmpty())
