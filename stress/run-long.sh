@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -pl jorchestrate-events -am install -DskipTests
-mvn -B -pl jorchestrate-events test \
+# surefire:test@default-test alone: a plain `test` would run the selected tests a second time in
+# the fuzz-regression execution, whose includes -Dtest overrides.
+mvn -B -pl jorchestrate-events test-compile surefire:test@default-test \
   -Dtest='StartStopRaceTest,OverflowAccountingTest,LedgerSoakTest' \
   -Djorchestrate.stress=long -Dsurefire.failIfNoSpecifiedTests=false
 for report in jorchestrate-events/target/surefire-reports/org.jorchestrate.events.stress.*-output.txt; do
