@@ -88,7 +88,18 @@ public final class Bridge {
               durable,
               loaded,
               resume,
-              resumeAt -> ensureConsumer(management, durable, resumeAt),
+              new Inbox.ConsumerSetup() {
+                @Override
+                public void ensure(long resumeAt) throws IOException, JetStreamApiException {
+                  ensureConsumer(management, durable, resumeAt);
+                }
+
+                @Override
+                public void restartAt(long streamSequence)
+                    throws IOException, JetStreamApiException {
+                  restartConsumer(management, durable, streamSequence);
+                }
+              },
               this.stallGuard);
     } catch (IOException | JetStreamApiException | RuntimeException | Error e) {
       Relays.uninstall(manager, outbox);
@@ -145,13 +156,7 @@ public final class Bridge {
    */
   private void ensureConsumer(JetStreamManagement management, String durable, long resumeAt)
       throws IOException, JetStreamApiException {
-    ConsumerConfiguration.Builder consumer =
-        ConsumerConfiguration.builder()
-            .durable(durable)
-            .filterSubject(config.filterSubject())
-            .ackPolicy(AckPolicy.Explicit)
-            .ackWait(ACK_WAIT)
-            .maxAckPending(MAX_ACK_PENDING);
+    ConsumerConfiguration.Builder consumer = consumerConfiguration(durable);
     ConsumerInfo existing;
     try {
       existing = management.getConsumerInfo(config.stream(), durable);
@@ -183,6 +188,37 @@ public final class Bridge {
     management.addOrUpdateConsumer(
         config.stream(),
         consumer.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(floor).build());
+  }
+
+  /*
+   * Deletes and creates again this node's durable consumer, to deliver from the given stream
+   * sequence at once: the inbox asks for it when messages the broker delivered never reached it
+   * (see Inbox.recoverLostDeliveries), instead of waiting for their ack wait.
+   */
+  private void restartConsumer(JetStreamManagement management, String durable, long startAt)
+      throws IOException, JetStreamApiException {
+    try {
+      management.deleteConsumer(config.stream(), durable);
+    } catch (JetStreamApiException missing) {
+      if (missing.getApiErrorCode() != 10014) { // consumer not found: create it all the same
+        throw missing;
+      }
+    }
+    management.addOrUpdateConsumer(
+        config.stream(),
+        consumerConfiguration(durable)
+            .deliverPolicy(DeliverPolicy.ByStartSequence)
+            .startSequence(startAt)
+            .build());
+  }
+
+  private ConsumerConfiguration.Builder consumerConfiguration(String durable) {
+    return ConsumerConfiguration.builder()
+        .durable(durable)
+        .filterSubject(config.filterSubject())
+        .ackPolicy(AckPolicy.Explicit)
+        .ackWait(ACK_WAIT)
+        .maxAckPending(MAX_ACK_PENDING);
   }
 
   /**

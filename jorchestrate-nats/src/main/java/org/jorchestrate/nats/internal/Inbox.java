@@ -77,10 +77,12 @@ final class Inbox {
   private final ConsumerSetup consumerSetup;
   private final StallGuard stallGuard;
 
-  /* Creates this node's durable consumer again if it disappeared. */
-  @FunctionalInterface
+  /* Creates this node's durable consumer again: if it disappeared (ensure), or to deliver from a
+   * stream sequence at once (restartAt, after deliveries were lost on the way). */
   interface ConsumerSetup {
     void ensure(long resumeAt) throws IOException, JetStreamApiException;
+
+    void restartAt(long streamSequence) throws IOException, JetStreamApiException;
   }
   private final Map<String, OriginState> states =
       new LinkedHashMap<>(64, 0.75f, true) {
@@ -109,6 +111,11 @@ final class Inbox {
   private @Nullable JetStreamSubscription subscription;
   private long silentSince = System.nanoTime();
   private long lastStreamSequence;
+  /* The consumer's delivery sequence of the last message taken (0: none since the last bind of a
+   * re-created consumer); a jump means that deliveries to this node were lost on the way. */
+  private long lastDelivery;
+  private long lostFrom; // > 0: re-create the consumer to deliver from this stream sequence
+  private long lostCount;
   private volatile long backlog; // messages the consumer still had for this node, as of the last
   private volatile int heldGauge; // for statistics(): written by the receiver thread
   private long storedResume;
@@ -174,6 +181,9 @@ final class Inbox {
         return;
       }
       try {
+        if (lostFrom > 0) {
+          recoverLostDeliveries();
+        }
         JetStreamSubscription sub = subscription;
         if (sub == null) {
           sub = bind();
@@ -236,6 +246,28 @@ final class Inbox {
     }
   }
 
+  /*
+   * The consumer's delivery sequence jumped: the broker delivered messages to this node that never
+   * reached it (a broker restart or a reconnect dropped a pull's messages on the way; seen after
+   * nats-server 2.9.10 was killed and restarted, a whole batch). The broker would redeliver them
+   * only after their ack wait, while this node holds the later events of their origins; so the
+   * consumer is created again at once, to deliver from where this node's messages stopped being
+   * taken in order: what it has already taken comes again and is dropped as a duplicate.
+   */
+  private void recoverLostDeliveries() throws IOException, JetStreamApiException {
+    ErrorSink.LOG.warn(
+        "NATS bridge {}: {} messages the broker delivered to it did not arrive; re-creating its"
+            + " consumer to deliver again from stream sequence {} instead of waiting {} for them",
+        config.nodeId(),
+        lostCount,
+        lostFrom,
+        Bridge.ACK_WAIT);
+    unbind();
+    consumerSetup.restartAt(lostFrom);
+    lostFrom = 0;
+    lastDelivery = 0; // the new consumer numbers its deliveries from 1
+  }
+
   /* Binds to the durable consumer, creating it again if it was deleted (by an operator, or a
    * broker that lost its store): consumption must never stop for good. */
   private JetStreamSubscription bind() throws IOException, JetStreamApiException {
@@ -275,6 +307,12 @@ final class Inbox {
       if (message.metaData().deliveredCount() > 1) {
         redelivered.incrementAndGet();
       }
+      long delivery = message.metaData().consumerSequence();
+      if (lastDelivery > 0 && delivery > lastDelivery + 1 && lostFrom == 0) {
+        lostFrom = Math.max(1, resumePosition()); // before this message counts as taken
+        lostCount = delivery - lastDelivery - 1;
+      }
+      lastDelivery = delivery; // lower after a broker restart on an older consumer state: fine
       lastStreamSequence = Math.max(lastStreamSequence, message.metaData().streamSequence());
       backlog = message.metaData().pendingCount();
     }

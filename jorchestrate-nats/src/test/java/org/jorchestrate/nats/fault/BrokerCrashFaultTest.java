@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Two JVM processes exchange events through a broker that is killed with SIGKILL and restarted
  * on the same store while they run. At the callbacks: nothing lost, nothing duplicated, each
- * origin's order kept; on the wire, redeliveries or dropped duplicates (so the deduplication
- * was exercised); and delivery resumes within 10 s of each restart.
+ * origin's order kept; and delivery resumes within 10 s of each restart. It logs how many
+ * redeliveries and dropped duplicates were seen on the wire.
  *
  * <p>Short mode (the test command): 2 × 10,000 events, 2 kills. Long mode ({@code
  * -Djorchestrate.stress=long}, {@code stress/run-nats-faults.sh}): 2 × 50,000 events, 5 kills at
@@ -89,7 +89,10 @@ class BrokerCrashFaultTest {
             "nats faults: %d events each way, %d broker kills, delivery resumed after %s s;%n"
                 + "  node-a %s%n  node-b %s%n",
             perNode, killsAt.length, resumeSeconds, a.stats, b.stats);
-        assertThat(wireDuplicates).as("redeliveries or duplicates seen on the wire").isPositive();
+        // Not asserted: whether a kill puts duplicates on the wire depends on what the broker had
+        // written of its consumers' state when it died. When it had all of it and no publish was
+        // stored without its ack reaching the sender, there are none (7 of 32 runs on 2026-11-25).
+        LOG.info("duplicates on the wire, redelivered or dropped: {}", wireDuplicates);
         assertThat(a.stats.get("gapsSkipped")).isZero();
         assertThat(b.stats.get("gapsSkipped")).isZero();
         assertThat(Files.exists(dir.resolve("a.txt"))).isTrue();
