@@ -68,7 +68,9 @@ class ShutdownTest {
 
     assertThat(delivered).hasValue(100);
     assertThat(events.isTerminated()).isTrue();
-    assertThat(liveThreads("jorchestrate-drain-")).isZero();
+    // A pool counts as terminated once its workers left their loop; a thread may still be on its
+    // way out for a moment (seen once on a loaded machine), so its end is awaited, within bounds.
+    await().until(() -> liveThreads("jorchestrate-drain-") == 0);
   }
 
   @Test
