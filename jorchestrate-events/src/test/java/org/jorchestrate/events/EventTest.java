@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The Event as callbacks see it, checked on a synchronous manager with a fixed clock. */
+/** The Event as callbacks see it, checked on a synchronous manager, mostly with a fixed clock. */
 @Timeout(60)
 class EventTest {
 
@@ -37,6 +38,18 @@ class EventTest {
     assertThat(event.eventDate()).isEqualTo("2026-11-23");
     assertThat(event.eventTime()).isEqualTo("14:30:00.123456");
     assertThat(event.timestamp()).isEqualTo(MOMENT);
+  }
+
+  @Test
+  void theSystemClock_stampsTheTimeOfTheEmission_inItsZone() {
+    ZoneId tokyo = ZoneId.of("Asia/Tokyo");
+    Instant before = Instant.now();
+    Event event = emitAndCapture(Clock.system(tokyo));
+    Instant after = Instant.now();
+
+    assertThat(event.timestamp()).isBetween(before, after);
+    assertThat(event.eventDate())
+        .isEqualTo(LocalDate.ofInstant(event.timestamp(), tokyo).toString());
   }
 
   @Test
