@@ -19,6 +19,9 @@ package org.jorchestrate.nats;
  * @param ownSkipped messages that were this node's own events, skipped
  * @param poison messages that could not be decoded, dropped
  * @param gapsSkipped events of other nodes given up on after the gap timeout
+ * @param lostDeliveryRecoveries times this node created its consumer again at once because
+ *     messages the broker had delivered to it never arrived (its delivery sequence jumped, as after
+ *     some broker restarts), instead of waiting for their redelivery after the ack wait (20 s)
  * @param held events of other nodes that arrived ahead of a missing one and wait for it
  * @param backlog messages the broker still had for this node, as of the last one it sent
  */
@@ -35,5 +38,6 @@ public record BridgeStatistics(
     long ownSkipped,
     long poison,
     long gapsSkipped,
+    long lostDeliveryRecoveries,
     long held,
     long backlog) {}

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nats.client.Connection;
+import io.nats.client.JetStreamStatusException;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PullRequestOptions;
+import io.nats.client.PullSubscribeOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,13 +20,18 @@ import org.jorchestrate.nats.testing.NatsServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the bridge does when the broker is away or misbehaves: buffering in order, counted
- * overflow, poison messages, a durable consumer deleted under it. Each test has its own broker.
+ * overflow, poison messages, a durable consumer deleted under it, deliveries lost on their way to
+ * a node. Each test has its own broker.
  */
 @SuppressWarnings("try") // jnats Connection.close() declares InterruptedException
 class BrokerOutageTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BrokerOutageTest.class);
 
   enum Tick {
     TOCK
@@ -199,6 +209,94 @@ class BrokerOutageTest {
     a.emit(Tick.TOCK, "i", 1);
     await().atMost(Duration.ofSeconds(20)).until(() -> remote.size() == 2);
     assertThat(remote).containsExactly(0, 1);
+  }
+
+  /*
+   * After some broker restarts, a whole pull batch the broker delivered to a node never reached
+   * it: the consumer's delivery sequence jumps, and the broker would redeliver the missing messages
+   * only after their ack wait (Bridge.ACK_WAIT, 20 s), while the node holds every later event of
+   * their origins. Here a second connection plays that lossy path: it pulls from node-b's own
+   * durable consumer while node-a emits and never acknowledges what it takes, so the broker counts
+   * those messages as delivered to node-b. node-b must see the jump and create its consumer again
+   * at once, from where it stopped taking messages in order.
+   */
+  @Test
+  void deliveriesLostOnTheWay_consumerIsCreatedAgainAtOnce_notAfterTheAckWait() throws Exception {
+    EventManager a = manager("a");
+    EventManager b = manager("b");
+    bridge(a, "node-a", 1 << 16, errorsAtA);
+    NatsEventBridge atB = bridge(b, "node-b", 1 << 16, errorsAtB);
+    List<Integer> remote = new CopyOnWriteArrayList<>();
+    b.registerEvent(Tick.TOCK, e -> remote.add(e.get("i", Integer.class)));
+    a.emit(Tick.TOCK, "i", 0); // node-b has taken a delivery: the next ones must follow it
+    await().atMost(Duration.ofSeconds(20)).until(() -> remote.size() == 1);
+
+    Connection lossy = server.connect();
+    toClose.add(lossy);
+    JetStreamSubscription thief =
+        lossy.jetStream().subscribe("outage.>", PullSubscribeOptions.bind("OUTAGE", "node-b"));
+    int batch = 100;
+    thief.pull(PullRequestOptions.builder(batch).expiresIn(Duration.ofSeconds(30)).build());
+    lossy.flush(Duration.ofSeconds(5)); // the broker holds the request before node-a emits
+    long stealing = System.nanoTime();
+    // More than node-b's pull requests take (256 each): the broker serves the waiting requests in
+    // turn, so the other connection gets some of them whatever the timing.
+    int burst = 600;
+    for (int i = 1; i <= burst; i++) {
+      a.emit(Tick.TOCK, "i", i);
+    }
+    // It stays subscribed until its request is over (its batch taken, or the consumer re-created
+    // under it): the broker redelivers at once a message it sent to a request whose subscriber is
+    // gone (nats-server's didNotDeliver), which would repair the loss before node-b could see it.
+    List<Message> stolen = new ArrayList<>();
+    await("the other connection's pull request over")
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              try {
+                for (Message m = thief.nextMessage(1); m != null; m = thief.nextMessage(1)) {
+                  stolen.add(m); // never acknowledged
+                }
+              } catch (JetStreamStatusException consumerDeleted) { // node-b re-created it
+                return !stolen.isEmpty();
+              }
+              return stolen.size() == batch
+                  || (!stolen.isEmpty() && atB.statistics().lostDeliveryRecoveries() > 0);
+            });
+    thief.unsubscribe();
+    int total = burst + 11;
+    for (int i = burst + 1; i < total; i++) { // node-b's deliveries go on after the lost ones
+      a.emit(Tick.TOCK, "i", i);
+    }
+
+    // The stolen messages were delivered after `stealing`, so the broker could not redeliver any
+    // of them before stealing + 20 s (their ack wait); node-b must have everything within half.
+    await("node-b delivers all of node-a's events, well within the ack wait of the lost ones")
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(remote.size())
+                    .as("events node-b delivered")
+                    .isGreaterThanOrEqualTo(total));
+    Duration took = Duration.ofNanos(System.nanoTime() - stealing);
+    BridgeStatistics atBStats = atB.statistics();
+    LOG.info(
+        "{} deliveries to node-b taken by another connection; node-b had all {} events {} ms"
+            + " later: {}",
+        stolen.size(),
+        total,
+        took.toMillis(),
+        atBStats);
+    List<Integer> expected = new ArrayList<>();
+    for (int i = 0; i < total; i++) {
+      expected.add(i);
+    }
+    assertThat(remote).containsExactlyElementsOf(expected); // each once, in node-a's order
+    assertThat(took).isLessThan(Duration.ofSeconds(10));
+    assertThat(atBStats.lostDeliveryRecoveries()).isEqualTo(1);
+    assertThat(atBStats.redelivered()).as("messages the broker delivered again").isZero();
+    assertThat(atBStats.gapsSkipped()).isZero();
+    assertThat(errorsAtB).noneMatch(e -> e.kind() == BridgeError.Kind.EVENTS_MISSING);
   }
 
   @Test

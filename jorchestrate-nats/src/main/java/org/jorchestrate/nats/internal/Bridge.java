@@ -283,6 +283,7 @@ public final class Bridge {
         inbox.ownSkipped.get(),
         inbox.poison.get(),
         inbox.gapsSkipped.get(),
+        inbox.lostDeliveryRecoveries.get(),
         inbox.heldGauge(),
         inbox.backlogGauge());
   }

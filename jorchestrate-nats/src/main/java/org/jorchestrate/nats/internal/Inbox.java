@@ -103,6 +103,7 @@ final class Inbox {
   final AtomicLong ownSkipped = new AtomicLong();
   final AtomicLong poison = new AtomicLong();
   final AtomicLong gapsSkipped = new AtomicLong();
+  final AtomicLong lostDeliveryRecoveries = new AtomicLong();
   final AtomicLong unknownTypes = new AtomicLong();
 
   private volatile boolean closing;
@@ -264,6 +265,7 @@ final class Inbox {
         Bridge.ACK_WAIT);
     unbind();
     consumerSetup.restartAt(lostFrom);
+    lostDeliveryRecoveries.incrementAndGet();
     lostFrom = 0;
     lastDelivery = 0; // the new consumer numbers its deliveries from 1
   }

@@ -161,6 +161,8 @@ public final class FaultNode {
               + stats.redelivered()
               + " gapsSkipped="
               + stats.gapsSkipped()
+              + " lostDeliveryRecoveries="
+              + stats.lostDeliveryRecoveries()
               + " callbacks="
               + received.get());
       out.println(complete ? "DONE" : "INCOMPLETE");
