@@ -31,6 +31,10 @@ public final class Bridge {
   static final Duration ACK_WAIT = Duration.ofSeconds(20);
   static final int MAX_ACK_PENDING = 20_000;
 
+  /* JetStream API error codes the bridge handles. */
+  static final int CONSUMER_NOT_FOUND = 10014;
+  static final int STREAM_NOT_FOUND = 10059;
+
   private final BridgeConfig config;
   private final EventManager manager;
   private final ErrorSink errors;
@@ -123,7 +127,7 @@ public final class Bridge {
     try {
       info = management.getStreamInfo(config.stream());
     } catch (JetStreamApiException missing) {
-      if (missing.getApiErrorCode() != 10059) { // stream not found
+      if (missing.getApiErrorCode() != STREAM_NOT_FOUND) {
         throw missing;
       }
       management.addStream(
@@ -161,7 +165,7 @@ public final class Bridge {
     try {
       existing = management.getConsumerInfo(config.stream(), durable);
     } catch (JetStreamApiException missing) {
-      if (missing.getApiErrorCode() != 10014) { // consumer not found
+      if (missing.getApiErrorCode() != CONSUMER_NOT_FOUND) {
         throw missing;
       }
       // New, or lost (deleted, or a failed re-creation): resume where this node stopped reading
@@ -200,7 +204,7 @@ public final class Bridge {
     try {
       management.deleteConsumer(config.stream(), durable);
     } catch (JetStreamApiException missing) {
-      if (missing.getApiErrorCode() != 10014) { // consumer not found: create it all the same
+      if (missing.getApiErrorCode() != CONSUMER_NOT_FOUND) { // create it all the same
         throw missing;
       }
     }

@@ -296,7 +296,7 @@ final class Inbox {
       management.getConsumerInfo(config.stream(), durable);
       return false;
     } catch (JetStreamApiException e) {
-      return e.getApiErrorCode() == 10014; // consumer not found
+      return e.getApiErrorCode() == Bridge.CONSUMER_NOT_FOUND;
     }
   }
 
