@@ -42,9 +42,9 @@ public class EmitCostBenchmark {
   @Setup(Level.Trial)
   public void start() {
     events = new EventManager();
-    sink = new Sink();
+    sink = new Sink(1);
     events.registerEvent(
-        BenchEvents.TICK, e -> ((Sink) e.get("sink")).delivered((Long) e.get("sequence")));
+        BenchEvents.TICK, e -> ((Sink) e.get("sink")).delivered(0, (Long) e.get("sequence")));
   }
 
   /** Stops it. */

@@ -25,10 +25,14 @@ public final class LatencyHarness {
   static final class LatencySink extends Sink {
     final Recorder recorder = new Recorder(TimeUnit.SECONDS.toNanos(30), 3);
 
+    LatencySink() {
+      super(1);
+    }
+
     @Override
-    public void delivered(long sequence) {
+    public void delivered(int listener, long sequence) {
       recorder.recordValue(Math.max(0, System.nanoTime() - sequence));
-      super.delivered(sequence);
+      super.delivered(listener, sequence);
     }
   }
 

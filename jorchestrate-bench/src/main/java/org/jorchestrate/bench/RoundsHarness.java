@@ -153,7 +153,7 @@ public final class RoundsHarness {
       long end,
       AtomicLong emitted,
       AtomicLong finished) {
-    Sink sink = new Sink();
+    Sink sink = new Sink(listeners);
     long sequence = 0;
     long expected = 0;
     while (System.nanoTime() < measureFrom) {

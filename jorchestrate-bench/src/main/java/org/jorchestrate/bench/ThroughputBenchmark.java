@@ -58,9 +58,19 @@ public class ThroughputBenchmark {
   /** One emitting thread's state: its sink and its sequence. */
   @State(Scope.Thread)
   public static class Emitter {
-    final Sink sink = new Sink();
+    Sink sink;
     long sequence;
     long expected;
+
+    /**
+     * Makes the emitter's sink for the trial's number of listeners.
+     *
+     * @param benchmark the trial, for its listener count
+     */
+    @Setup(Level.Trial)
+    public void start(ThroughputBenchmark benchmark) {
+      sink = new Sink(benchmark.listeners);
+    }
   }
 
   /** Starts the contender. */

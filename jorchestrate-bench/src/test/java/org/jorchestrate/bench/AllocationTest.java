@@ -30,10 +30,10 @@ class AllocationTest {
     ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     long self = Thread.currentThread().getId();
     Long sequence = 42L;
-    Sink sink = new Sink();
+    Sink sink = new Sink(1);
     List<Double> perEmission = new ArrayList<>();
     try (EventManager events = EventManager.builder().shutdownHook(false).build()) {
-      events.registerEvent(BenchEvents.TICK, e -> ((Sink) e.get("sink")).delivered(0));
+      events.registerEvent(BenchEvents.TICK, e -> ((Sink) e.get("sink")).delivered(0, 0));
       long expected = 0;
       for (int window = 0; window < WINDOWS; window++) {
         long before = threads.getThreadAllocatedBytes(self);

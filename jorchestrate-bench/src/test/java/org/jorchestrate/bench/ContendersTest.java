@@ -31,7 +31,7 @@ class ContendersTest {
       throws Exception {
     int perEmitter = 5_000;
     try (Contender contender = Contenders.create(name, listeners)) {
-      Sink[] sinks = {new Sink(), new Sink()};
+      Sink[] sinks = {new Sink(listeners), new Sink(listeners)};
       List<Thread> emitters = new ArrayList<>();
       for (Sink sink : sinks) {
         Thread emitter =

@@ -13,7 +13,7 @@ public final class BenchEvent {
   }
 
   /** Reads both parameters and reports the delivery, as every contender's listener does. */
-  void deliver() {
-    sink.delivered(sequence);
+  void deliver(int listener) {
+    sink.delivered(listener, sequence);
   }
 }

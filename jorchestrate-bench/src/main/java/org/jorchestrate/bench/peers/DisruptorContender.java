@@ -31,14 +31,15 @@ public final class DisruptorContender implements Contender {
   public DisruptorContender(int listeners, boolean yielding) {
     disruptor =
         new Disruptor<>(
-            () -> new BenchEvent(0, new Sink()),
+            () -> new BenchEvent(0, new Sink(1)),
             1 << 16,
             DaemonThreadFactory.INSTANCE,
             ProducerType.MULTI,
             yielding ? new YieldingWaitStrategy() : new BlockingWaitStrategy());
     EventHandler<BenchEvent>[] handlers = new EventHandler[listeners];
     for (int i = 0; i < listeners; i++) {
-      handlers[i] = (event, sequence, endOfBatch) -> event.deliver();
+      int listener = i;
+      handlers[i] = (event, sequence, endOfBatch) -> event.deliver(listener);
     }
     disruptor.handleEventsWith(handlers);
     ring = disruptor.start();

@@ -15,6 +15,12 @@ public final class GreenrobotContender implements Contender {
 
   /** A greenrobot listener; public, as greenrobot requires. */
   public static final class Listener {
+    private final int index;
+
+    Listener(int index) {
+      this.index = index;
+    }
+
     /**
      * Receives the event.
      *
@@ -22,7 +28,7 @@ public final class GreenrobotContender implements Contender {
      */
     @Subscribe(threadMode = ThreadMode.ASYNC)
     public void on(BenchEvent event) {
-      event.deliver();
+      event.deliver(index);
     }
   }
 
@@ -42,7 +48,7 @@ public final class GreenrobotContender implements Contender {
             .logSubscriberExceptions(false)
             .build();
     for (int i = 0; i < listeners; i++) {
-      bus.register(new Listener());
+      bus.register(new Listener(i));
     }
   }
 

@@ -14,6 +14,12 @@ public final class GuavaContender implements Contender {
 
   /** A Guava listener; public, as Guava requires. */
   public static final class Listener {
+    private final int index;
+
+    Listener(int index) {
+      this.index = index;
+    }
+
     /**
      * Receives the event.
      *
@@ -21,7 +27,7 @@ public final class GuavaContender implements Contender {
      */
     @Subscribe
     public void on(BenchEvent event) {
-      event.deliver();
+      event.deliver(index);
     }
   }
 
@@ -35,7 +41,7 @@ public final class GuavaContender implements Contender {
     this.executor = executor;
     this.bus = new AsyncEventBus("bench", executor);
     for (int i = 0; i < listeners; i++) {
-      bus.register(new Listener());
+      bus.register(new Listener(i));
     }
   }
 

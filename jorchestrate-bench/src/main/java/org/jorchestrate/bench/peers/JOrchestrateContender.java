@@ -12,9 +12,10 @@ public final class JOrchestrateContender implements Contender {
   private JOrchestrateContender(EventManager events, int listeners) {
     this.events = events;
     for (int i = 0; i < listeners; i++) {
+      int listener = i;
       events.registerEvent(
           BenchEvents.TICK,
-          e -> ((Sink) e.get("sink")).delivered((Long) e.get("sequence")));
+          e -> ((Sink) e.get("sink")).delivered(listener, (Long) e.get("sequence")));
     }
   }
 

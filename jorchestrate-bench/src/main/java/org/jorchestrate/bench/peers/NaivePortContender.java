@@ -32,9 +32,10 @@ public final class NaivePortContender implements Contender {
   public NaivePortContender(int listeners, ExecutorService executor) {
     this.executor = executor;
     for (int i = 0; i < listeners; i++) {
+      int listener = i;
       registerEvent(
           BenchEvents.TICK,
-          params -> ((Sink) params.get("sink")).delivered((Long) params.get("sequence")));
+          params -> ((Sink) params.get("sink")).delivered(listener, (Long) params.get("sequence")));
     }
   }
 

@@ -22,6 +22,7 @@ public final class SubmissionPublisherContender implements Contender {
     this.executor = executor;
     this.publisher = new SubmissionPublisher<>(executor, 1 << 14);
     for (int i = 0; i < listeners; i++) {
+      int listener = i;
       publisher.subscribe(
           new Flow.Subscriber<BenchEvent>() {
             @Override
@@ -31,7 +32,7 @@ public final class SubmissionPublisherContender implements Contender {
 
             @Override
             public void onNext(BenchEvent event) {
-              event.deliver();
+              event.deliver(listener);
             }
 
             @Override
