@@ -134,12 +134,16 @@ final class Report {
     md.append("- `submission-publisher`: the JDK's `SubmissionPublisher`, one subscriber per"
         + " listener.\n\n");
     md.append("Each emission carries two parameters (a `long` and the emitter's sink); each"
-        + " listener reads both and reports. An emission counts only once all its callbacks ran:"
-        + " each emitting thread emits a batch of ")
+        + " listener reads both and reports on a counter of its own. An emission counts only once"
+        + " all its callbacks ran: each emitting thread emits a batch of ")
         .append(ThroughputBenchmark.BATCH)
         .append(" and waits until every listener reported every one. The Disruptor and"
             + " SubmissionPublisher offer no error isolation, no named parameters and no"
-            + " timestamps; JOrchestrate keeps all of the specification's guarantees.\n\n");
+            + " timestamps; JOrchestrate keeps all of the specification's guarantees. Every"
+            + " measuring JVM runs with `")
+        .append(String.join(" ", Suite.JVM_FLAGS))
+        .append("`: a fixed heap, touched at start-up, so that no contender pays page faults for"
+            + " fresh heap pages while it is measured.\n\n");
 
     md.append("![Deliveries per second](").append(THROUGHPUT_CHART).append(")\n\n");
     md.append("## Throughput: deliveries per second\n\n");

@@ -110,6 +110,16 @@ public final class Suite {
     System.out.println("Wrote " + out.resolve("BENCHMARKS.md") + " in " + minutes + " min");
   }
 
+  /*
+   * Every measuring JVM's flags. A fixed heap, touched at start-up: without the pre-touch, each
+   * 4 KB page of the young generation takes a page fault the first time it is allocated into (a
+   * costly one on a VM), a tax in proportion to what a contender allocates that lasts until the
+   * first pass through the young generation is over. Measured on the 2-core VM: ten listeners ran
+   * at 1.0 M emissions/s for the first 8 s of a JVM and at 1.4-1.9 M from the start with the
+   * pre-touch (docs/benchmark-changes.md).
+   */
+  static final String[] JVM_FLAGS = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"};
+
   private static OptionsBuilder common(boolean full) {
     OptionsBuilder options = new OptionsBuilder();
     options
@@ -119,7 +129,7 @@ public final class Suite {
         .measurementIterations(full ? 10 : 5)
         .measurementTime(TimeValue.milliseconds(full ? 2000 : 1000))
         .addProfiler(GCProfiler.class)
-        .jvmArgsAppend("-Xms1g", "-Xmx1g")
+        .jvmArgsAppend(JVM_FLAGS)
         .shouldFailOnError(false); // a peer that fails (say, loses a delivery) leaves an n/a
     return options;
   }
@@ -263,8 +273,9 @@ public final class Suite {
         new ArrayList<>(
             List.of(
                 java.toString(),
-                "-Xms1g",
-                "-Xmx1g",
+                JVM_FLAGS[0],
+                JVM_FLAGS[1],
+                JVM_FLAGS[2],
                 "-cp",
                 System.getProperty("java.class.path"),
                 main.getName()));
