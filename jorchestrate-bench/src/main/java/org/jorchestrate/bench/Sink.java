@@ -10,8 +10,8 @@ import java.util.concurrent.locks.LockSupport;
  * per emitting thread, so that an emitter can wait until every callback of its own emissions ran.
  *
  * <p>Each listener counts on a cache line of its own. A single counter shared by all listeners
- * would be the hottest write of every delivery (with ten listeners on two cores, JFR put a fifth of
- * the consumer threads' samples on it): a cost of the harness, not of any contender, and one that
+ * would be the hottest write of every delivery (with ten listeners on two cores, JFR found it the
+ * consumer threads' hottest frame): a cost of the harness, not of any contender, and one that
  * penalises a contender more the more it runs listeners on both cores at once. A listener's counter
  * is updated atomically, because some contenders (the naive port, greenrobot's {@code ASYNC} mode)
  * run one listener's callbacks concurrently.

@@ -115,7 +115,7 @@ public final class Suite {
    * 4 KB page of the young generation takes a page fault the first time it is allocated into (a
    * costly one on a VM), a tax in proportion to what a contender allocates that lasts until the
    * first pass through the young generation is over. Measured on the 2-core VM: ten listeners ran
-   * at 1.0 M emissions/s for the first 8 s of a JVM and at 1.4-1.9 M from the start with the
+   * at 1.0 M emissions/s for the first 8 s of a JVM and at 1.4-1.8 M from the start with the
    * pre-touch (docs/benchmark-changes.md).
    */
   static final String[] JVM_FLAGS = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"};
@@ -269,16 +269,10 @@ public final class Suite {
   private static List<String> runJava(Class<?> main, String... args)
       throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java.toString(),
-                JVM_FLAGS[0],
-                JVM_FLAGS[1],
-                JVM_FLAGS[2],
-                "-cp",
-                System.getProperty("java.class.path"),
-                main.getName()));
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.addAll(List.of(JVM_FLAGS));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     List<String> output = new ArrayList<>();
