@@ -139,11 +139,12 @@ final class Report {
         .append(ThroughputBenchmark.BATCH)
         .append(" and waits until every listener reported every one. The Disruptor and"
             + " SubmissionPublisher offer no error isolation, no named parameters and no"
-            + " timestamps; JOrchestrate keeps all of the specification's guarantees. Every"
-            + " measuring JVM runs with `")
+            + " timestamps; JOrchestrate keeps all of the specification's guarantees. Every JVM"
+            + " whose timings are reported runs with `")
         .append(String.join(" ", Suite.JVM_FLAGS))
         .append("`: a fixed heap, touched at start-up, so that no contender pays page faults for"
-            + " fresh heap pages while it is measured.\n\n");
+            + " fresh heap pages while it is measured (the JMH forks that only count bytes"
+            + " allocated skip the pre-touch).\n\n");
 
     md.append("![Deliveries per second](").append(THROUGHPUT_CHART).append(")\n\n");
     md.append("## Throughput: deliveries per second\n\n");
