@@ -118,14 +118,20 @@ public final class Suite {
    * at 1.0 M emissions/s for the first 8 s of a JVM and at 1.4-1.8 M from the start with the
    * pre-touch (docs/benchmark-changes.md).
    */
-  static final String[] JVM_FLAGS = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"};
+  static final String HEAP_MIN = "-Xms1g";
+
+  static final String HEAP_MAX = "-Xmx1g";
+
+  static final String PRE_TOUCH = "-XX:+AlwaysPreTouch";
+
+  static final String[] JVM_FLAGS = {HEAP_MIN, HEAP_MAX, PRE_TOUCH};
 
   /*
    * The same heap, untouched, for the JMH forks that only count bytes allocated per emission,
    * which page faults do not change: pre-touching 1 GB takes 2.6 s per JVM on the 2-core VM, and
    * skipping it in these sixteen forks keeps the short suite well inside its ten minutes.
    */
-  static final String[] ALLOCATION_ONLY_JVM_FLAGS = {"-Xms1g", "-Xmx1g"};
+  static final String[] ALLOCATION_ONLY_JVM_FLAGS = {HEAP_MIN, HEAP_MAX};
 
   private static OptionsBuilder common(boolean full) {
     OptionsBuilder options = new OptionsBuilder();
