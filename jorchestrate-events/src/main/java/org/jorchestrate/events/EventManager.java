@@ -70,7 +70,9 @@ import org.jspecify.annotations.Nullable;
  * jorchestrate-events-N}, at most {@value #DEFAULT_MAX_WORKERS_CAP} and by default the number of
  * processors plus 4 (Python's {@code ThreadPoolExecutor} rule), created on demand and retired after
  * a minute idle. Each subscription queues up to {@value #DEFAULT_QUEUE_CAPACITY} events under
- * {@link OverflowPolicy#BLOCK}. A shutdown waits at most 30 seconds. The manager registers itself
+ * {@link OverflowPolicy#BLOCK}. A worker that has caught up with a subscription spins up to 50 µs for
+ * its next event before it returns to the pool ({@link Builder#idleSpin}). A shutdown waits at most
+ * 30 seconds. The manager registers itself
  * with one process-wide JVM shutdown hook, which shuts down the managers still running when the JVM
  * exits (the specification's {@code atexit}). See {@link Builder} for every setting.
  *
@@ -400,6 +402,7 @@ public final class EventManager implements AutoCloseable {
     private @Nullable Clock clock;
     private @Nullable Boolean shutdownHook;
     private @Nullable Duration shutdownTimeout;
+    private @Nullable Duration idleSpin;
 
     private Builder() {}
 
@@ -570,11 +573,44 @@ public final class EventManager implements AutoCloseable {
     }
 
     /**
+     * Sets the longest a worker that has caught up with a subscription busy-waits (spins) for its
+     * next event before it goes back to the pool, where waking it again costs a thread hand-off:
+     * microseconds on an idle machine, a millisecond or more on a busy or virtualised one. The
+     * actual spin adapts, per subscription, to the pauses between its events, up to this bound: a
+     * subscription whose pauses exceed it soon stops spinning. At most one worker per two
+     * processors spins at a time, across all managers of the JVM (so none on one processor), and a
+     * spinning worker stops when other subscriptions wait for a worker or the manager shuts down.
+     *
+     * <p>Default: 50 µs, which keeps a steady stream from paying a hand-off per event at little
+     * cost. A longer spin lowers the latency of streams with longer pauses, as a busy-spinning wait
+     * strategy does in other libraries, but keeps a core busy for up to that long after each event:
+     * a subscription whose events come closer together than this keeps a core busy all the time. {@link Duration#ZERO} never spins: the
+     * least CPU, and a hand-off for every event that finds its subscription idle.
+     *
+     * @param maxSpin from zero to one second
+     * @return this builder
+     */
+    @CanIgnoreReturnValue
+    public Builder idleSpin(Duration maxSpin) {
+      requireUnset("idleSpin", this.idleSpin);
+      Objects.requireNonNull(maxSpin, "idleSpin must not be null");
+      if (maxSpin.isNegative() || maxSpin.compareTo(EngineConfig.MAX_IDLE_SPIN) > 0) {
+        throw new IllegalArgumentException(
+            "idleSpin must be between zero (never spin) and "
+                + EngineConfig.MAX_IDLE_SPIN
+                + ", but was "
+                + maxSpin);
+      }
+      this.idleSpin = maxSpin;
+      return this;
+    }
+
+    /**
      * Builds and starts a manager with these settings.
      *
      * @return a running manager
-     * @throws IllegalStateException if settings conflict: {@code synchronous()} with an executor or
-     *     workers, or {@code executor} with {@code workers}
+     * @throws IllegalStateException if settings conflict: {@code synchronous()} with an executor,
+     *     workers or an idle spin, or {@code executor} with {@code workers}
      */
     public EventManager build() {
       return new EventManager(config());
@@ -585,6 +621,11 @@ public final class EventManager implements AutoCloseable {
         throw new IllegalStateException(
             "set either executor(...) or workers(...), not both: workers sizes the manager's own"
                 + " pool, which a supplied executor replaces");
+      }
+      if (synchronous && idleSpin != null) {
+        throw new IllegalStateException(
+            "synchronous() runs callbacks on the emitting thread, which never spins: it takes no"
+                + " idleSpin(...)");
       }
       if (synchronous && (executor != null || workers != 0)) {
         throw new IllegalStateException(
@@ -601,7 +642,8 @@ public final class EventManager implements AutoCloseable {
           errorHandler,
           clock == null ? Clock.system(ZoneId.systemDefault()) : clock,
           shutdownHook == null || shutdownHook,
-          shutdownTimeout == null ? EngineConfig.DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout);
+          shutdownTimeout == null ? EngineConfig.DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout,
+          idleSpin == null ? EngineConfig.DEFAULT_IDLE_SPIN : idleSpin);
     }
 
     private static void requireUnset(String setting, @Nullable Object current) {

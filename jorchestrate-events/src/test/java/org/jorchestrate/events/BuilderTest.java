@@ -48,6 +48,31 @@ class BuilderTest {
   }
 
   @Test
+  void idleSpin_outOfRange_namesTheSettingAndRange() {
+    assertThatThrownBy(() -> EventManager.builder().idleSpin(Duration.ofNanos(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("idleSpin must be between zero (never spin) and PT1S, but was PT-0.000000001S");
+    assertThatThrownBy(() -> EventManager.builder().idleSpin(Duration.ofMillis(1001)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageEndingWith("but was PT1.001S");
+    assertThatThrownBy(() -> EventManager.builder().idleSpin(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("idleSpin");
+    assertThatThrownBy(() -> EventManager.builder().idleSpin(Duration.ZERO).idleSpin(Duration.ZERO))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("idleSpin was already set to PT0S");
+  }
+
+  @Test
+  void idleSpin_bounds_areAccepted() {
+    try (EventManager never = EventManager.builder().idleSpin(Duration.ZERO).build();
+        EventManager longest = EventManager.builder().idleSpin(Duration.ofSeconds(1)).build()) {
+      assertThat(never.isShutdown()).isFalse();
+      assertThat(longest.isShutdown()).isFalse();
+    }
+  }
+
+  @Test
   void name_blank_isRejected() {
     assertThatThrownBy(() -> EventManager.builder().name(" "))
         .isInstanceOf(IllegalArgumentException.class)
@@ -100,6 +125,11 @@ class BuilderTest {
       assertThatThrownBy(() -> EventManager.builder().synchronous().executor(pool).build())
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("synchronous()");
+      assertThatThrownBy(
+              () -> EventManager.builder().synchronous().idleSpin(Duration.ofMillis(1)).build())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("synchronous()")
+          .hasMessageContaining("idleSpin(...)");
     } finally {
       pool.shutdown();
     }

@@ -96,6 +96,7 @@ public final class Engine {
   private final @Nullable ThreadPoolExecutor ownPool;
   private final boolean direct;
   private final int batchSize;
+  private final long idleSpinNanos;
   private final int queueCapacity;
   private final OverflowPolicy overflow;
   private final @Nullable ErrorHandler errorHandler;
@@ -147,6 +148,7 @@ public final class Engine {
       this.direct = false;
     }
     this.batchSize = direct ? Integer.MAX_VALUE : Mailbox.BATCH;
+    this.idleSpinNanos = direct ? 0 : config.idleSpin().toNanos();
   }
 
   private static volatile @Nullable Function<EventManager, Engine> access;
@@ -534,6 +536,11 @@ public final class Engine {
 
   int batchSize() {
     return batchSize;
+  }
+
+  /** The longest a caught-up drain watches its queue (the builder's idleSpin); 0 for never. */
+  long idleSpinNanos() {
+    return idleSpinNanos;
   }
 
   /**

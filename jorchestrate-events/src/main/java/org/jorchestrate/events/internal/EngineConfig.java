@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param clock stamps events
  * @param shutdownHook whether the JVM hook covers this manager
  * @param shutdownTimeout how long a shutdown waits before it gives up
+ * @param idleSpin the longest a caught-up drain busy-waits for its next event; zero for never
  */
 public record EngineConfig(
     String name,
@@ -31,10 +32,17 @@ public record EngineConfig(
     @Nullable ErrorHandler errorHandler,
     Clock clock,
     boolean shutdownHook,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Duration idleSpin) {
 
   /** The largest queue capacity accepted; a DROP_OLDEST queue is allocated at this size. */
   public static final int MAX_QUEUE_CAPACITY = 1 << 26;
+
+  /** How long a caught-up drain busy-waits for its next event by default. */
+  public static final Duration DEFAULT_IDLE_SPIN = Duration.ofNanos(50_000);
+
+  /** The longest idle spin accepted. */
+  public static final Duration MAX_IDLE_SPIN = Duration.ofSeconds(1);
 
   /** How long a shutdown waits by default. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);

@@ -22,12 +22,13 @@ import org.jspecify.annotations.Nullable;
  * An emitter that queued an event and sees IDLE CASes to SCHEDULED and submits the drain: one
  * executor task per activation of a subscription, not per event (the Python original submits one
  * per callback per emission). The drain delivers events; when the queue is empty it spins for a
- * while (adaptive, 5 to 50 µs, see MIN_SPIN_NANOS) watching for more, so that a stream of
- * emissions finds it still SCHEDULED and needs no executor hand-off (waking a parked worker costs
- * microseconds, milliseconds on a busy machine), then stores IDLE, re-checks the queue, and takes
- * the status back with a CAS if an event arrived. While it watches, it looks at the queue only
- * every LOOK_NANOS, and at most one drain per two cores of the JVM watches at a time
- * (Engine.startSpinning).
+ * while (adaptive, from 5 µs up to the builder's idleSpin, 50 µs by default; zero turns it off;
+ * see MIN_SPIN_NANOS) watching for more, so that a stream of emissions finds it still SCHEDULED
+ * and needs no executor hand-off (waking a parked worker costs microseconds, milliseconds on a
+ * busy machine), then stores IDLE, re-checks the queue, and takes the status back with a CAS if an
+ * event arrived. While it watches, it looks at the queue only every LOOK_NANOS, and at most one
+ * drain per two cores of the JVM watches at a time (Engine.startSpinning); the watch ends early
+ * when other drains wait for a worker or the engine shuts down.
  * After BATCH events, if other subscriptions wait for a worker, it resubmits itself, staying
  * SCHEDULED, so that they get a turn.
  *
@@ -87,7 +88,8 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
 
   /*
    * How long a drain that caught up watches for a new event before it lets the mailbox go idle.
-   * Adaptive per subscription, between these bounds (the shortest watch is one look): each
+   * Adaptive per subscription, between MIN_SPIN_NANOS (one look) and the engine's idleSpinNanos
+   * (the builder's idleSpin; a shorter one still looks once, and zero never watches): each
    * activation that follows an idle period measures the gap since the drain caught up. A gap the
    * longest watch would have bridged sets the watch to twice that gap (a steady stream, where
    * waking a parked worker per event would cost far more), but at least half the previous watch,
@@ -95,7 +97,6 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
    * only burns a core that other work may need).
    */
   static final long MIN_SPIN_NANOS = LOOK_NANOS;
-  static final long MAX_SPIN_NANOS = 50_000;
   private static final long INITIAL_SPIN_NANOS = 10_000;
 
   private static final VarHandle STATUS;
@@ -152,7 +153,7 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
     this.target = target;
     this.capacity = capacity;
     this.overflow = overflow;
-    this.spinNanos = INITIAL_SPIN_NANOS;
+    this.spinNanos = Math.min(INITIAL_SPIN_NANOS, engine.idleSpinNanos());
     if (overflow == OverflowPolicy.DROP_OLDEST) {
       this.evicting = new EvictingQueue();
       this.mpsc = null;
@@ -371,8 +372,9 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
   private @Nullable EventRecord awaitMore() {
     long now = System.nanoTime();
     caughtUpAt = now;
-    if (engine.isDirect() || engine.othersWaiting() || !Engine.startSpinning()) {
-      return null; // spinning would hold a worker, or a core, that other work needs
+    if (spinNanos == 0 || engine.othersWaiting() || !Engine.startSpinning()) {
+      return null; // no watch configured (or a direct executor), or spinning would hold a worker,
+      // or a core, that other work needs
     }
     try {
       MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
@@ -387,7 +389,7 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
         if (event != null) {
           return event;
         }
-      } while (now < deadline && !engine.othersWaiting());
+      } while (now < deadline && !engine.othersWaiting() && !engine.isShutdown());
       return null;
     } finally {
       Engine.stopSpinning();
@@ -406,13 +408,14 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
     }
     caughtUpAt = 0;
     long gap = System.nanoTime() - since;
+    long max = engine.idleSpinNanos();
     long spin = spinNanos;
-    if (gap <= MAX_SPIN_NANOS) {
+    if (gap <= max) {
       spin = Math.max(2 * gap, spin / 2);
     } else {
       spin = spin / 2;
     }
-    spinNanos = Math.min(MAX_SPIN_NANOS, Math.max(MIN_SPIN_NANOS, spin));
+    spinNanos = Math.min(max, Math.max(MIN_SPIN_NANOS, spin));
   }
 
   /* Resubmits the drain so that other subscriptions get a turn; false to carry on here. */
