@@ -28,6 +28,24 @@ public final class Contenders {
           "disruptor-yielding",
           "submission-publisher");
 
+  /**
+   * The contenders of the latency runs: every contender, plus JOrchestrate with a long idle spin
+   * ({@code jorchestrate-spin}), the setting for latency that the Disruptor's two wait strategies
+   * stand for on its side. It is left out of the throughput runs, where no worker ever idles and
+   * the spin cannot matter.
+   */
+  public static final List<String> LATENCY_NAMES =
+      List.of(
+          "jorchestrate",
+          "jorchestrate-cores",
+          "jorchestrate-spin",
+          "naive-port",
+          "guava-async",
+          "greenrobot-async",
+          "disruptor-blocking",
+          "disruptor-yielding",
+          "submission-publisher");
+
   /** The size of the shared executor budget: the machine's cores. */
   public static final int CORES = Runtime.getRuntime().availableProcessors();
 
@@ -36,7 +54,7 @@ public final class Contenders {
   /**
    * Creates a contender.
    *
-   * @param name one of {@link #NAMES}
+   * @param name one of {@link #LATENCY_NAMES}
    * @param listeners how many listeners on the one event
    * @return the contender, ready to emit
    */
@@ -55,10 +73,11 @@ public final class Contenders {
     return switch (name) {
       case "jorchestrate" -> JOrchestrateContender.defaults(listeners);
       case "jorchestrate-cores" -> JOrchestrateContender.sizedToCores(listeners, CORES);
+      case "jorchestrate-spin" -> JOrchestrateContender.longIdleSpin(listeners);
       case "disruptor-blocking" -> new DisruptorContender(listeners, false);
       case "disruptor-yielding" -> new DisruptorContender(listeners, true);
       default -> throw new IllegalArgumentException(
-          "unknown contender '" + name + "'; known: " + NAMES);
+          "unknown contender '" + name + "'; known: " + LATENCY_NAMES);
     };
   }
 

@@ -91,7 +91,7 @@ public final class Suite {
     List<Throughput> throughput = runThroughput(full);
     Map<String, Double> emitCost = runEmitCost(full);
     List<Latency> latency = new ArrayList<>();
-    for (String contender : Contenders.NAMES) {
+    for (String contender : Contenders.LATENCY_NAMES) {
       for (long rate : RATES) {
         latency.add(runLatency(contender, rate, full ? 5 : 2, full ? 10 : 3));
       }

@@ -1,11 +1,18 @@
 package org.jorchestrate.bench.peers;
 
+import java.time.Duration;
 import org.jorchestrate.bench.Contender;
 import org.jorchestrate.bench.Sink;
 import org.jorchestrate.events.EventManager;
 
-/** JOrchestrate, as users get it: by default, or with a pool sized to the cores. */
+/**
+ * JOrchestrate, as users get it: by default, with a pool sized to the cores, or with a long idle
+ * spin for latency.
+ */
 public final class JOrchestrateContender implements Contender {
+
+  /** The idle spin of {@link #longIdleSpin}. */
+  public static final Duration LONG_IDLE_SPIN = Duration.ofMillis(10);
 
   private final EventManager events;
 
@@ -38,6 +45,18 @@ public final class JOrchestrateContender implements Contender {
    */
   public static JOrchestrateContender sizedToCores(int listeners, int cores) {
     return new JOrchestrateContender(new EventManager(cores), listeners);
+  }
+
+  /**
+   * JOrchestrate with a worker that caught up watching for up to {@link #LONG_IDLE_SPIN} before it
+   * parks ({@code EventManager.builder().idleSpin(...)}).
+   *
+   * @param listeners how many callbacks
+   * @return the contender
+   */
+  public static JOrchestrateContender longIdleSpin(int listeners) {
+    return new JOrchestrateContender(
+        EventManager.builder().idleSpin(LONG_IDLE_SPIN).build(), listeners);
   }
 
   @Override
