@@ -126,6 +126,8 @@ final class Report {
         .append(Contenders.CORES).append(" here):\n\n");
     md.append("- `jorchestrate`: `new EventManager()`, the defaults (pool of cores + 4);\n");
     md.append("- `jorchestrate-cores`: `new EventManager(cores)`;\n");
+    md.append("- `jorchestrate-spin` (latency runs only): `EventManager.builder().idleSpin("
+        + SPIN_MILLIS + " ms)`, a worker that caught up watching that long before it parks;\n");
     md.append("- `naive-port`: the specification ported naively: one `executor.submit` per callback"
         + " per emission, a `HashMap` of parameters and both ISO timestamps formatted per"
         + " emission;\n");
