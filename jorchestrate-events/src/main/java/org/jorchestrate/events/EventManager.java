@@ -70,11 +70,11 @@ import org.jspecify.annotations.Nullable;
  * jorchestrate-events-N}, at most {@value #DEFAULT_MAX_WORKERS_CAP} and by default the number of
  * processors plus 4 (Python's {@code ThreadPoolExecutor} rule), created on demand and retired after
  * a minute idle. Each subscription queues up to {@value #DEFAULT_QUEUE_CAPACITY} events under
- * {@link OverflowPolicy#BLOCK}. A worker that has caught up with a subscription spins up to 50 µs for
- * its next event before it returns to the pool ({@link Builder#idleSpin}). A shutdown waits at most
- * 30 seconds. The manager registers itself
- * with one process-wide JVM shutdown hook, which shuts down the managers still running when the JVM
- * exits (the specification's {@code atexit}). See {@link Builder} for every setting.
+ * {@link OverflowPolicy#BLOCK}. A worker that has caught up with a subscription spins up to 50 µs
+ * for its next event before it returns to the pool ({@link Builder#idleSpin}). A shutdown waits at
+ * most 30 seconds. The manager registers itself with one process-wide JVM shutdown hook, which
+ * shuts down the managers still running when the JVM exits (the specification's {@code atexit}).
+ * See {@link Builder} for every setting.
  *
  * <h2>Lifecycle</h2>
  *
@@ -573,19 +573,25 @@ public final class EventManager implements AutoCloseable {
     }
 
     /**
-     * Sets the longest a worker that has caught up with a subscription busy-waits (spins) for its
-     * next event before it goes back to the pool, where waking it again costs a thread hand-off:
-     * microseconds on an idle machine, a millisecond or more on a busy or virtualised one. The
-     * actual spin adapts, per subscription, to the pauses between its events, up to this bound: a
-     * subscription whose pauses exceed it soon stops spinning. At most one worker per two
-     * processors spins at a time, across all managers of the JVM (so none on one processor), and a
-     * spinning worker stops when other subscriptions wait for a worker or the manager shuts down.
+     * Sets the longest a worker of the manager's own pool that has caught up with a subscription
+     * busy-waits (spins) for its next event before it goes back to the pool, where waking it again
+     * costs a thread hand-off: microseconds on an idle machine, 100 µs or more on a busy or
+     * virtualised one. The actual spin adapts, per subscription, to the pauses between its events,
+     * up to this bound (and past it by at most one 5 µs look at the queue): a subscription whose
+     * pauses exceed the bound soon spins for 5 µs only.
+     *
+     * <p>At most one worker per two processors spins at a time, across all managers of the JVM (so
+     * none on one processor): a subscription that spins long takes the place other managers' short
+     * spins would use. A spinning worker stops when other subscriptions wait for a worker, when its
+     * subscription is cancelled, or when the manager shuts down.
      *
      * <p>Default: 50 µs, which keeps a steady stream from paying a hand-off per event at little
      * cost. A longer spin lowers the latency of streams with longer pauses, as a busy-spinning wait
      * strategy does in other libraries, but keeps a core busy for up to that long after each event:
-     * a subscription whose events come closer together than this keeps a core busy all the time. {@link Duration#ZERO} never spins: the
-     * least CPU, and a hand-off for every event that finds its subscription idle.
+     * a subscription whose events come closer together than this keeps a core busy all the time.
+     * {@link Duration#ZERO} never spins: the least CPU, and a hand-off for every event that finds
+     * its subscription idle. Not with {@link #executor} (the manager cannot see whether other tasks
+     * wait for its threads, so it never spins on them) nor {@link #synchronous()}.
      *
      * @param maxSpin from zero to one second
      * @return this builder
@@ -610,7 +616,7 @@ public final class EventManager implements AutoCloseable {
      *
      * @return a running manager
      * @throws IllegalStateException if settings conflict: {@code synchronous()} with an executor,
-     *     workers or an idle spin, or {@code executor} with {@code workers}
+     *     workers or an idle spin, or {@code executor} with {@code workers} or an idle spin
      */
     public EventManager build() {
       return new EventManager(config());
@@ -626,6 +632,11 @@ public final class EventManager implements AutoCloseable {
         throw new IllegalStateException(
             "synchronous() runs callbacks on the emitting thread, which never spins: it takes no"
                 + " idleSpin(...)");
+      }
+      if (executor != null && idleSpin != null) {
+        throw new IllegalStateException(
+            "idleSpin(...) applies to the manager's own pool; with executor(...) the manager cannot"
+                + " see whether other tasks wait for its threads, so it never spins on them");
       }
       if (synchronous && (executor != null || workers != 0)) {
         throw new IllegalStateException(

@@ -126,6 +126,10 @@ class BuilderTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("synchronous()");
       assertThatThrownBy(
+              () -> EventManager.builder().executor(pool).idleSpin(Duration.ofMillis(1)).build())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("idleSpin(...) applies to the manager's own pool");
+      assertThatThrownBy(
               () -> EventManager.builder().synchronous().idleSpin(Duration.ofMillis(1)).build())
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("synchronous()")

@@ -89,7 +89,8 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
   /*
    * How long a drain that caught up watches for a new event before it lets the mailbox go idle.
    * Adaptive per subscription, between MIN_SPIN_NANOS (one look) and the engine's idleSpinNanos
-   * (the builder's idleSpin; a shorter one still looks once, and zero never watches): each
+   * (the builder's idleSpin; zero never watches, and a watch ends at most one look after its
+   * time): each
    * activation that follows an idle period measures the gap since the drain caught up. A gap the
    * longest watch would have bridged sets the watch to twice that gap (a steady stream, where
    * waking a parked worker per event would cost far more), but at least half the previous watch,
@@ -372,15 +373,17 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
   private @Nullable EventRecord awaitMore() {
     long now = System.nanoTime();
     caughtUpAt = now;
-    if (spinNanos == 0 || engine.othersWaiting() || !Engine.startSpinning()) {
+    long watch = spinNanos;
+    if (watch == 0 || !keepsWatching() || !Engine.startSpinning()) {
       return null; // no watch configured (or a direct executor), or spinning would hold a worker,
       // or a core, that other work needs
     }
     try {
       MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
-      long deadline = now + spinNanos;
+      long deadline = now + watch;
+      long look = Math.min(LOOK_NANOS, watch); // a watch shorter than a look is one look
       do {
-        long nextLook = now + LOOK_NANOS;
+        long nextLook = now + look;
         do {
           Thread.onSpinWait();
           now = System.nanoTime();
@@ -389,11 +392,16 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
         if (event != null) {
           return event;
         }
-      } while (now < deadline && !engine.othersWaiting() && !engine.isShutdown());
+      } while (now < deadline && keepsWatching());
       return null;
     } finally {
       Engine.stopSpinning();
     }
+  }
+
+  /* Whether a watch may go on: no other drain waits for a worker, subscribed, not shutting down. */
+  private boolean keepsWatching() {
+    return !engine.othersWaiting() && active && !engine.isShutdown();
   }
 
   /*
