@@ -1,6 +1,7 @@
 package org.jorchestrate.bench;
 
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -35,16 +36,8 @@ public final class Contenders {
    * the spin cannot matter.
    */
   public static final List<String> LATENCY_NAMES =
-      List.of(
-          "jorchestrate",
-          "jorchestrate-cores",
-          "naive-port",
-          "guava-async",
-          "greenrobot-async",
-          "disruptor-blocking",
-          "disruptor-yielding",
-          "submission-publisher",
-          "jorchestrate-spin"); // last, so that the charts give the others the same colours
+      Stream.concat(NAMES.stream(), Stream.of("jorchestrate-spin")) // last: the peers keep their
+          .toList(); // chart colours
 
   /** The size of the shared executor budget: the machine's cores. */
   public static final int CORES = Runtime.getRuntime().availableProcessors();
