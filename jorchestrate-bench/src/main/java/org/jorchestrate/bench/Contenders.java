@@ -1,12 +1,12 @@
 package org.jorchestrate.bench;
 
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.stream.Stream;
 import org.jorchestrate.bench.peers.DisruptorContender;
 import org.jorchestrate.bench.peers.GreenrobotContender;
 import org.jorchestrate.bench.peers.GuavaContender;

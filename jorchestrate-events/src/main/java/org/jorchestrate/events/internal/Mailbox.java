@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * busy machine), then stores IDLE, re-checks the queue, and takes the status back with a CAS if an
  * event arrived. While it watches, it looks at the queue only every LOOK_NANOS, and at most one
  * drain per two cores of the JVM watches at a time (Engine.startSpinning); the watch ends early
- * when other drains wait for a worker or the engine shuts down.
+ * when other drains wait for a worker, the subscription is cancelled or the engine shuts down.
  * After BATCH events, if other subscriptions wait for a worker, it resubmits itself, staying
  * SCHEDULED, so that they get a turn.
  *
@@ -90,12 +90,11 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
    * How long a drain that caught up watches for a new event before it lets the mailbox go idle.
    * Adaptive per subscription, between MIN_SPIN_NANOS (one look) and the engine's idleSpinNanos
    * (the builder's idleSpin; zero never watches, and a watch ends at most one look after its
-   * time): each
-   * activation that follows an idle period measures the gap since the drain caught up. A gap the
-   * longest watch would have bridged sets the watch to twice that gap (a steady stream, where
-   * waking a parked worker per event would cost far more), but at least half the previous watch,
-   * so that one short gap does not undo it; a longer gap halves it (sparse events, where watching
-   * only burns a core that other work may need).
+   * time): each activation that follows an idle period measures the gap since the drain caught
+   * up. A gap the longest watch would have bridged sets the watch to twice that gap (a steady
+   * stream, where waking a parked worker per event would cost far more), but at least half the
+   * previous watch, so that one short gap does not undo it; a longer gap halves it (sparse events,
+   * where watching only burns a core that other work may need).
    */
   static final long MIN_SPIN_NANOS = LOOK_NANOS;
   private static final long INITIAL_SPIN_NANOS = 10_000;
