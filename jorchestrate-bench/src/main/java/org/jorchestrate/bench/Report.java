@@ -97,6 +97,13 @@ final class Report {
         .findFirst();
   }
 
+  /* Appends one row of the target table; returns 1 if the target was met, else 0. */
+  private static int row(StringBuilder md, String target, String measured, boolean met) {
+    md.append("| ").append(target).append(" | ").append(measured).append(" | ")
+        .append(met ? "yes" : "no").append(" |\n");
+    return met ? 1 : 0;
+  }
+
   private static String f(String pattern, Object... values) {
     return String.format(Locale.ROOT, pattern, values);
   }
@@ -252,23 +259,19 @@ final class Report {
       int listeners = Integer.parseInt(t[0]);
       double ratio = ratio(t[1], listeners, 1);
       double goal = Double.parseDouble(t[2]);
-      met += ratio >= goal ? 1 : 0;
-      md.append(f("| %s, 1 emitter: ≥ %s× %s | %.2f× | %s |%n",
-          scenario(listeners, 1).split(",")[0], t[2], t[1], ratio, ratio >= goal ? "yes" : "no"));
+      String target = f("%s, 1 emitter: ≥ %s× %s", scenario(listeners, 1).split(",")[0], t[2], t[1]);
+      met += row(md, target, f("%.2f×", ratio), ratio >= goal);
     }
     double guavaP99 = latencyOf("guava-async", 100_000).map(Suite.Latency::p99).orElse(Double.NaN);
     double p99 = latencyOf(OURS, 100_000).map(Suite.Latency::p99).orElse(Double.NaN);
-    met += (p99 <= 50 ? 1 : 0) + (p99 <= guavaP99 ? 1 : 0);
-    md.append(f("| p99 at 100 k/s ≤ 50 µs | %.1f µs | %s |%n", p99, p99 <= 50 ? "yes" : "no"));
-    md.append(f("| p99 at 100 k/s not worse than Guava's (%.1f µs) | %.1f µs | %s |%n",
-        guavaP99, p99, p99 <= guavaP99 ? "yes" : "no"));
+    met += row(md, "p99 at 100 k/s ≤ 50 µs", f("%.1f µs", p99), p99 <= 50);
+    met += row(md, f("p99 at 100 k/s not worse than Guava's (%.1f µs)", guavaP99),
+        f("%.1f µs", p99), p99 <= guavaP99);
     double bytes = emitCost.getOrDefault("emitOneListener.bytes", Double.NaN);
-    met += Math.round(bytes) <= 48 ? 1 : 0;
-    md.append(f("| ≤ 48 B allocated per emission (1 listener) | %.2f B | %s |%n",
-        bytes, Math.round(bytes) <= 48 ? "yes" : "no"));
+    met += row(md, "≤ 48 B allocated per emission (1 listener)", f("%.2f B", bytes),
+        Math.round(bytes) <= 48);
     double none = emitCost.getOrDefault("emitNoSubscriber.ns", Double.NaN);
-    met += none <= 20 ? 1 : 0;
-    md.append(f("| emit with no subscriber ≤ 20 ns | %.1f ns | %s |%n", none, none <= 20 ? "yes" : "no"));
+    met += row(md, "emit with no subscriber ≤ 20 ns", f("%.1f ns", none), none <= 20);
     md.append(f("%n%d of the 10 targets met in this run.%n", met));
     double spinP99 = latencyOf(SPIN, 100_000).map(Suite.Latency::p99).orElse(Double.NaN);
     md.append(f("%nWith the opt-in `idleSpin(Duration.ofMillis(%d))` (`jorchestrate-spin`, a core"

@@ -53,7 +53,7 @@ public class Sink {
    * @param sequence the emission's sequence number
    */
   public void delivered(int listener, long sequence) {
-    long count = (long) COUNTS.getAndAdd(counts, (listener + 1) * STRIDE, 1L) + 1;
+    long count = (long) COUNTS.getAndAdd(counts, slot(listener), 1L) + 1;
     if (count >= target) {
       Thread thread = waiter;
       if (thread != null) {
@@ -88,10 +88,15 @@ public class Sink {
     target = Long.MAX_VALUE;
   }
 
+  /* Where a listener's counter is in `counts`: padded by a stride on both sides. */
+  private static int slot(int listener) {
+    return (listener + 1) * STRIDE;
+  }
+
   private long slowest() {
     long slowest = Long.MAX_VALUE;
     for (int i = 0; i < listeners; i++) {
-      slowest = Math.min(slowest, (long) COUNTS.getVolatile(counts, (i + 1) * STRIDE));
+      slowest = Math.min(slowest, (long) COUNTS.getVolatile(counts, slot(i)));
     }
     return slowest;
   }
@@ -104,7 +109,7 @@ public class Sink {
   public long count() {
     long sum = 0;
     for (int i = 0; i < listeners; i++) {
-      sum += (long) COUNTS.getVolatile(counts, (i + 1) * STRIDE);
+      sum += (long) COUNTS.getVolatile(counts, slot(i));
     }
     return sum;
   }

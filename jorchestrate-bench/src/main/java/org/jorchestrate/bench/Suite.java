@@ -218,7 +218,7 @@ public final class Suite {
       options.warmupIterations(3).measurementIterations(2);
     }
     options.include(ThroughputBenchmark.class.getName() + "\\.oneEmitter");
-    options.jvmArgsAppend(ALLOCATION_ONLY_JVM_FLAGS);
+    options.jvmArgsAppend(ALLOCATION_ONLY_JVM_FLAGS); // replaces common()'s: JMH sets, not adds
     Map<String, Double> bytes = new LinkedHashMap<>();
     for (RunResult run : new Runner(options.build()).run()) {
       BenchmarkParams params = run.getParams();
