@@ -1,5 +1,6 @@
 package org.jorchestrate.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -15,7 +16,11 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Run in its own JVM per contender and rate (the {@link Suite} does): {@code java -cp
  * benchmarks.jar org.jorchestrate.bench.LatencyHarness <contender> <rate/s> <warmup s> <measure
- * s>}. Prints one line starting with {@code RESULT}.
+ * s>}. Prints one line: {@code RESULT <contender> <rate> <p50> <p99> <p99.9> <max> <count> <cores>},
+ * latencies in microseconds; {@code cores} is the CPU time the whole process used while measuring
+ * (every thread: the contender's, the emitter's, the JVM's), divided by the elapsed time, so what
+ * a contender's way of waiting costs shows beside what it buys: a worker that busy-waits between
+ * events keeps about one core busy whatever the rate.
  */
 public final class LatencyHarness {
 
@@ -37,35 +42,79 @@ public final class LatencyHarness {
   }
 
   /**
-   * Runs one measurement.
+   * Runs one measurement in this JVM and prints its {@code RESULT} line.
    *
    * @param args contender, rate per second, warm-up seconds, measurement seconds
    */
   public static void main(String[] args) {
     String contender = args[0];
     long rate = Long.parseLong(args[1]);
-    long warmupSeconds = Long.parseLong(args[2]);
-    long measureSeconds = Long.parseLong(args[3]);
+    Suite.Latency result =
+        measure(contender, rate, Long.parseLong(args[2]), Long.parseLong(args[3]));
+    System.out.printf(
+        Locale.ROOT,
+        "RESULT %s %d %.2f %.2f %.2f %.2f %d %.2f%n",
+        contender,
+        rate,
+        result.p50(),
+        result.p99(),
+        result.p999(),
+        result.max(),
+        result.count(),
+        result.cores());
+    System.exit(0);
+  }
+
+  /**
+   * Warms a contender up at the rate, then measures it.
+   *
+   * @param contender one of {@link Contenders#LATENCY_NAMES}
+   * @param rate emissions per second
+   * @param warmupSeconds how long to emit before measuring
+   * @param measureSeconds how long to measure
+   * @return latencies in microseconds, and the cores the process kept busy while measuring
+   */
+  static Suite.Latency measure(
+      String contender, long rate, long warmupSeconds, long measureSeconds) {
     LatencySink sink = new LatencySink();
     try (Contender system = Contenders.create(contender, 1)) {
       long emitted = emitAtRate(system, sink, rate, warmupSeconds, 0);
       sink.awaitDelivered(emitted);
       sink.recorder.getIntervalHistogram(); // discard the warm-up
+      long cpuBefore = processCpuNanos();
+      long start = System.nanoTime();
       emitted = emitAtRate(system, sink, rate, measureSeconds, emitted);
       sink.awaitDelivered(emitted);
+      double cores = (processCpuNanos() - cpuBefore) / (double) (System.nanoTime() - start);
       Histogram histogram = sink.recorder.getIntervalHistogram();
-      System.out.printf(
-          Locale.ROOT,
-          "RESULT %s %d %.2f %.2f %.2f %.2f %d%n",
+      return new Suite.Latency(
           contender,
           rate,
           histogram.getValueAtPercentile(50) / 1000.0,
           histogram.getValueAtPercentile(99) / 1000.0,
           histogram.getValueAtPercentile(99.9) / 1000.0,
           histogram.getMaxValue() / 1000.0,
-          histogram.getTotalCount());
+          histogram.getTotalCount(),
+          cores);
     }
-    System.exit(0);
+  }
+
+  /*
+   * The CPU time of the whole process: every thread, including those a contender started and
+   * stopped meanwhile, and the JVM's own (GC, compiler). Linux counts it in clock ticks (10 ms), a
+   * percent or less of a three-second measurement.
+   */
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      long nanos = os.getProcessCpuTime();
+      if (nanos >= 0) {
+        return nanos;
+      }
+    }
+    throw new IllegalStateException(
+        "this JVM does not report the process's CPU time (com.sun.management); the latency"
+            + " harness needs it for its CPU column");
   }
 
   /*

@@ -222,8 +222,14 @@ final class Report {
         + " `jorchestrate-spin` is JOrchestrate with `idleSpin(Duration.ofMillis("
         + SPIN_MILLIS
         + "))`: a worker that caught up watches up to that long for the next event before it"
-        + " parks, as a busy-spinning wait strategy would; the default watches up to 50 µs.\n\n");
-    md.append("| contender | rate | p50 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|\n");
+        + " parks, as a busy-spinning wait strategy would; the default watches up to 50 µs."
+        + " *CPU* is what that costs: the CPU time of the whole process while it measured (every"
+        + " thread, the emitter's and the JVM's too), over the elapsed time, in cores; the machine"
+        + " has "
+        + Contenders.CORES
+        + ".\n\n");
+    md.append("| contender | rate | p50 | p99 | p99.9 | max | CPU (cores) |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|\n");
     for (long rate : new long[] {100_000, 1_000_000}) {
       for (String contender : Contenders.LATENCY_NAMES) {
         latencyOf(contender, rate)
@@ -231,8 +237,8 @@ final class Report {
                 l ->
                     md.append(
                         f(
-                            "| %s | %,d/s | %.1f | %.1f | %.1f | %.0f |%n",
-                            contender, rate, l.p50(), l.p99(), l.p999(), l.max())));
+                            "| %s | %,d/s | %.1f | %.1f | %.1f | %.0f | %.2f |%n",
+                            contender, rate, l.p50(), l.p99(), l.p999(), l.max(), l.cores())));
       }
     }
     md.append('\n');
@@ -274,11 +280,13 @@ final class Report {
     met += row(md, "emit with no subscriber ≤ 20 ns", f("%.1f ns", none), none <= 20);
     md.append(f("%n%d of the 10 targets met in this run.%n", met));
     double spinP99 = latencyOf(SPIN, 100_000).map(Suite.Latency::p99).orElse(Double.NaN);
+    double spinCores = latencyOf(SPIN, 100_000).map(Suite.Latency::cores).orElse(Double.NaN);
+    double cores = latencyOf(OURS, 100_000).map(Suite.Latency::cores).orElse(Double.NaN);
     md.append(f("%nWith the opt-in `idleSpin(Duration.ofMillis(%d))` (`jorchestrate-spin`, a core"
             + " kept busy while the worker watches), p99 at 100 k/s is %.1f µs: %s 50 µs, and %s"
-            + " Guava's %.1f µs.%n",
+            + " Guava's %.1f µs. It kept %.2f cores busy for that, the default settings %.2f.%n",
         SPIN_MILLIS, spinP99, spinP99 <= 50 ? "within" : "above",
-        spinP99 <= guavaP99 ? "not worse than" : "worse than", guavaP99));
+        spinP99 <= guavaP99 ? "not worse than" : "worse than", guavaP99, spinCores, cores));
     md.append("\nAllocation is judged in whole bytes: the event object is 48 bytes, and the fraction"
         + " of a byte above it is what JMH counts on all threads per batch, mostly the executor's"
         + " task node (24 B) each time a drain is re-activated. `AllocationTest` measures the"

@@ -72,9 +72,12 @@ public final class Suite {
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
-  /** One latency figure, in microseconds. */
+  /**
+   * One latency measurement: percentiles in microseconds, and the cores the process kept busy
+   * meanwhile (CPU time over elapsed time).
+   */
   record Latency(String contender, long rate, double p50, double p99, double p999, double max,
-      long count) {}
+      long count, double cores) {}
 
   /**
    * Runs the suite.
@@ -263,7 +266,8 @@ public final class Suite {
     }
     if (result == null) {
       System.out.println("latency of " + contender + " at " + rate + "/s: no result");
-      return new Latency(contender, rate, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
+      return new Latency(
+          contender, rate, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN);
     }
     String[] f = result.split(" ");
     Latency latency =
@@ -274,7 +278,8 @@ public final class Suite {
             Double.parseDouble(f[4]),
             Double.parseDouble(f[5]),
             Double.parseDouble(f[6]),
-            Long.parseLong(f[7]));
+            Long.parseLong(f[7]),
+            Double.parseDouble(f[8]));
     System.out.println("latency " + latency);
     return latency;
   }
