@@ -1,6 +1,5 @@
 package org.jorchestrate.bench;
 
-import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -81,11 +80,11 @@ public final class LatencyHarness {
       long emitted = emitAtRate(system, sink, rate, warmupSeconds, 0);
       sink.awaitDelivered(emitted);
       sink.recorder.getIntervalHistogram(); // discard the warm-up
-      long cpuBefore = processCpuNanos();
+      long cpuBefore = ProcessCpu.nanos();
       long start = System.nanoTime();
       emitted = emitAtRate(system, sink, rate, measureSeconds, emitted);
       sink.awaitDelivered(emitted);
-      double cores = (processCpuNanos() - cpuBefore) / (double) (System.nanoTime() - start);
+      double cores = (ProcessCpu.nanos() - cpuBefore) / (double) (System.nanoTime() - start);
       Histogram histogram = sink.recorder.getIntervalHistogram();
       return new Suite.Latency(
           contender,
@@ -97,24 +96,6 @@ public final class LatencyHarness {
           histogram.getTotalCount(),
           cores);
     }
-  }
-
-  /*
-   * The CPU time of the whole process: every thread, including those a contender started and
-   * stopped meanwhile, and the JVM's own (GC, compiler). Linux counts it in clock ticks (10 ms), a
-   * percent or less of a three-second measurement.
-   */
-  private static long processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      long nanos = os.getProcessCpuTime();
-      if (nanos >= 0) {
-        return nanos;
-      }
-    }
-    throw new IllegalStateException(
-        "this JVM does not report the process's CPU time (com.sun.management); the latency"
-            + " harness needs it for its CPU column");
   }
 
   /*

@@ -32,7 +32,12 @@ final class Report {
           + " does) would carry that drift into their ratios, while contenders of one round are"
           + " measured within seconds of each other. *deliveries/s* is the median over the"
           + " rounds, *range* the slowest and fastest round, and the ratio the median of the"
-          + " per-round ratios. *B per emission* comes from JMH with `-prof gc`"
+          + " per-round ratios. *CPU per delivery* is the CPU time the whole process spent while"
+          + " measuring (every thread: the emitters', the contender's, the JVM's), divided by the"
+          + " deliveries, median over the rounds: the machine's two cores give at most 2 s of CPU"
+          + " per second, so a contender that leaves a core idle shows a lower figure than its"
+          + " speed alone would give, and one that busy-waits a higher one."
+          + " *B per emission* comes from JMH with `-prof gc`"
           + " (`ThroughputBenchmark`, one emitter, values boxed by the caller).\n\n";
   private static final String OURS = "jorchestrate";
   private static final String SPIN = "jorchestrate-spin";
@@ -164,18 +169,20 @@ final class Report {
     md.append(NOISE);
     for (int[] s : SCENARIOS) {
       md.append("### ").append(scenario(s[0], s[1])).append("\n\n");
-      md.append("| contender | deliveries/s | range | jorchestrate ÷ contender | B per emission |\n");
-      md.append("|---|---:|---:|---:|---:|\n");
+      md.append("| contender | deliveries/s | range | jorchestrate ÷ contender | CPU per delivery"
+          + " | B per emission |\n");
+      md.append("|---|---:|---:|---:|---:|---:|\n");
       for (String contender : Contenders.NAMES) {
         Optional<Suite.Throughput> t = find(contender, s[0], s[1]);
         if (t.isEmpty()) {
-          md.append("| ").append(contender).append(" | n/a | | | |\n");
+          md.append("| ").append(contender).append(" | n/a | | | | |\n");
           continue;
         }
         double theirs = t.get().deliveriesPerSecond();
         md.append("| ").append(contender).append(" | ").append(millions(theirs)).append(" | ")
             .append(f("%.2f–%.2f M", t.get().min() / 1e6, t.get().max() / 1e6)).append(" | ")
             .append(f("%.2f×", ratio(contender, s[0], s[1]))).append(" | ")
+            .append(f("%.0f ns", t.get().cpuNanosPerDelivery())).append(" | ")
             .append(Double.isNaN(t.get().bytesPerOp()) ? "n/a" : f("%.0f", t.get().bytesPerOp()))
             .append(" |\n");
       }

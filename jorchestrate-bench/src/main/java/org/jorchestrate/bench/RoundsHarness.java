@@ -42,7 +42,7 @@ public final class RoundsHarness {
    */
   public static void main(String[] args) throws InterruptedException {
     List<String> names = args.length > 5 ? List.of(args[5].split(",")) : Contenders.NAMES;
-    Map<String, double[]> results =
+    Map<String, Turn[]> results =
         run(
             names,
             Integer.parseInt(args[0]),
@@ -50,11 +50,16 @@ public final class RoundsHarness {
             Integer.parseInt(args[2]),
             Long.parseLong(args[3]),
             Long.parseLong(args[4]));
-    for (Map.Entry<String, double[]> result : results.entrySet()) {
-      double[] perRound = result.getValue();
+    for (Map.Entry<String, Turn[]> result : results.entrySet()) {
+      Turn[] perRound = result.getValue();
       for (int round = 0; round < perRound.length; round++) {
         System.out.printf(
-            Locale.ROOT, "ROUND %s %d %.1f%n", result.getKey(), round + 1, perRound[round]);
+            Locale.ROOT,
+            "ROUND %s %d %.1f %.1f%n",
+            result.getKey(),
+            round + 1,
+            perRound[round].deliveriesPerSecond(),
+            perRound[round].cpuNanosPerDelivery());
       }
     }
     System.exit(0);
@@ -69,10 +74,10 @@ public final class RoundsHarness {
    * @param rounds measured rounds
    * @param warmupMillis warm-up of each turn
    * @param measureMillis measurement of each turn
-   * @return deliveries per second of each contender, by round
+   * @return each contender's turns, by round
    * @throws InterruptedException if interrupted
    */
-  static Map<String, double[]> run(
+  static Map<String, Turn[]> run(
       List<String> names,
       int listeners,
       int emitters,
@@ -80,10 +85,10 @@ public final class RoundsHarness {
       long warmupMillis,
       long measureMillis)
       throws InterruptedException {
-    Map<String, double[]> results = new LinkedHashMap<>();
+    Map<String, Turn[]> results = new LinkedHashMap<>();
     for (String name : names) { // round 0: warm-up, not reported
       turn(name, 0, listeners, emitters, warmupMillis + measureMillis, 0);
-      results.put(name, new double[rounds]);
+      results.put(name, new Turn[rounds]);
     }
     for (int round = 0; round < rounds; round++) {
       for (int i = 0; i < names.size(); i++) {
@@ -95,12 +100,23 @@ public final class RoundsHarness {
     return results;
   }
 
-  /*
-   * One contender's turn: started, warmed up, measured, closed. Returns deliveries per second, or
-   * NaN if the contender failed (for example, lost a delivery: Sink gives up after a minute), which
-   * is printed as a FAILED line.
+  /**
+   * What one contender's turn measured.
+   *
+   * @param deliveriesPerSecond callbacks run per second, NaN if the contender failed
+   * @param cpuNanosPerDelivery CPU time the whole process spent while measuring (every thread: the
+   *     emitters', the contender's, the JVM's), divided by the deliveries; NaN if it failed
    */
-  private static double turn(
+  record Turn(double deliveriesPerSecond, double cpuNanosPerDelivery) {
+    static final Turn FAILED = new Turn(Double.NaN, Double.NaN);
+  }
+
+  /*
+   * One contender's turn: started, warmed up, measured, closed. Returns Turn.FAILED if the
+   * contender failed (for example, lost a delivery: Sink gives up after a minute), which is printed
+   * as a FAILED line.
+   */
+  private static Turn turn(
       String name, int round, int listeners, int emitters, long warmupMillis, long measureMillis)
       throws InterruptedException {
     try (Contender system = Contenders.create(name, listeners)) {
@@ -109,6 +125,7 @@ public final class RoundsHarness {
       long end = measureFrom + TimeUnit.MILLISECONDS.toNanos(measureMillis);
       AtomicLong emitted = new AtomicLong();
       AtomicLong finished = new AtomicLong();
+      AtomicLong cpuAtMeasureStart = new AtomicLong(-1);
       CountDownLatch done = new CountDownLatch(emitters);
       AtomicReference<RuntimeException> failure = new AtomicReference<>();
       List<Thread> threads = new ArrayList<>();
@@ -117,7 +134,8 @@ public final class RoundsHarness {
             new Thread(
                 () -> {
                   try {
-                    emitUntil(system, listeners, measureFrom, end, emitted, finished);
+                    emitUntil(
+                        system, listeners, measureFrom, end, emitted, finished, cpuAtMeasureStart);
                   } catch (RuntimeException failed) {
                     failure.compareAndSet(null, failed);
                   } finally {
@@ -131,20 +149,25 @@ public final class RoundsHarness {
       if (!done.await(5, TimeUnit.MINUTES)) {
         throw new IllegalStateException(name + " did not finish its turn");
       }
+      long cpu = ProcessCpu.nanos() - cpuAtMeasureStart.get();
       RuntimeException failed = failure.get();
       if (failed != null) {
         System.out.printf(
             Locale.ROOT, "FAILED %s %d %s%n", name, round, String.valueOf(failed.getMessage()));
-        return Double.NaN;
+        return Turn.FAILED;
       }
       long elapsed = finished.get() - measureFrom;
-      return elapsed <= 0 ? Double.NaN : emitted.get() * (double) listeners * 1e9 / elapsed;
+      double deliveries = emitted.get() * (double) listeners;
+      return elapsed <= 0 || deliveries == 0
+          ? Turn.FAILED
+          : new Turn(deliveries * 1e9 / elapsed, cpu / deliveries);
     }
   }
 
   /*
    * Emits batches until `end`, counting the emissions of batches that started after
-   * `measureFrom`; records in `finished` when the last counted batch was fully delivered.
+   * `measureFrom`; records in `finished` when the last counted batch was fully delivered, and in
+   * `cpuAtMeasureStart` the process's CPU time when the first emitter began counting.
    */
   private static void emitUntil(
       Contender system,
@@ -152,7 +175,8 @@ public final class RoundsHarness {
       long measureFrom,
       long end,
       AtomicLong emitted,
-      AtomicLong finished) {
+      AtomicLong finished,
+      AtomicLong cpuAtMeasureStart) {
     Sink sink = new Sink(listeners);
     long sequence = 0;
     long expected = 0;
@@ -165,6 +189,7 @@ public final class RoundsHarness {
     }
     long counted = 0;
     long now;
+    cpuAtMeasureStart.compareAndSet(-1, ProcessCpu.nanos());
     do {
       for (int i = 0; i < ThroughputBenchmark.BATCH; i++) {
         system.emit(sequence++, sink);

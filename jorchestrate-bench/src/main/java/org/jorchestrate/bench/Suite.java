@@ -43,13 +43,18 @@ public final class Suite {
 
   /**
    * The throughput of one contender in one scenario: deliveries per second in each interleaved
-   * round (index r is round r + 1, measured within seconds of the other contenders' round r), and
-   * the bytes one emission allocates (JMH, {@code -prof gc}).
+   * round (index r is round r + 1, measured within seconds of the other contenders' round r), the
+   * process's CPU nanoseconds per delivery in each round, and the bytes one emission allocates
+   * (JMH, {@code -prof gc}).
    */
   record Throughput(String contender, int listeners, int emitters, double[] rounds,
-      double bytesPerOp, List<String> failures) {
+      double[] cpuPerDelivery, double bytesPerOp, List<String> failures) {
     double deliveriesPerSecond() {
       return median(rounds);
+    }
+
+    double cpuNanosPerDelivery() {
+      return median(cpuPerDelivery);
     }
 
     double min() {
@@ -164,8 +169,10 @@ public final class Suite {
       int listeners = scenario[0];
       int emitters = scenario[1];
       Map<String, List<String>> failures = new LinkedHashMap<>();
+      Map<String, double[]> cpu = new LinkedHashMap<>();
       Map<String, double[]> measured =
-          runRounds(listeners, emitters, rounds, full ? 1000 : 300, full ? 2000 : 800, failures);
+          runRounds(
+              listeners, emitters, rounds, full ? 1000 : 300, full ? 2000 : 800, cpu, failures);
       for (String contender : Contenders.NAMES) {
         double[] perRound = measured.getOrDefault(contender, new double[0]);
         results.add(
@@ -174,6 +181,7 @@ public final class Suite {
                 listeners,
                 emitters,
                 perRound,
+                cpu.getOrDefault(contender, new double[0]),
                 bytes.getOrDefault(contender + "/" + listeners, Double.NaN),
                 failures.getOrDefault(contender, List.of())));
       }
@@ -187,6 +195,7 @@ public final class Suite {
       int rounds,
       int warmupMillis,
       int measureMillis,
+      Map<String, double[]> cpu,
       Map<String, List<String>> failures)
       throws IOException, InterruptedException {
     Map<String, double[]> measured = new LinkedHashMap<>();
@@ -202,6 +211,8 @@ public final class Suite {
         String[] f = line.split(" ");
         double[] perRound = measured.computeIfAbsent(f[1], k -> new double[rounds]);
         perRound[Integer.parseInt(f[2]) - 1] = Double.parseDouble(f[3]);
+        cpu.computeIfAbsent(f[1], k -> new double[rounds])[Integer.parseInt(f[2]) - 1] =
+            Double.parseDouble(f[4]);
       } else if (line.startsWith("FAILED ")) {
         String[] f = line.split(" ", 4);
         String round = f[2].equals("0") ? "warm-up round" : "round " + f[2];

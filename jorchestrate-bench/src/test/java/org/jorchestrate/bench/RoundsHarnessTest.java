@@ -7,7 +7,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The interleaved-rounds harness measures every contender in every round, with two emitters. */
+/**
+ * The interleaved-rounds harness measures every contender in every round, with two emitters, and
+ * the CPU each delivery cost.
+ */
 @Timeout(120)
 class RoundsHarnessTest {
 
@@ -15,15 +18,28 @@ class RoundsHarnessTest {
   void everyContender_getsAFigureInEveryRound() throws Exception {
     List<String> names = List.of("jorchestrate", "naive-port", "disruptor-blocking");
 
-    Map<String, double[]> results = RoundsHarness.run(names, 2, 2, 2, 20, 50);
+    Map<String, RoundsHarness.Turn[]> results = RoundsHarness.run(names, 2, 2, 2, 20, 50);
 
     assertThat(results).containsOnlyKeys(names);
-    for (double[] perRound : results.values()) {
+    for (RoundsHarness.Turn[] perRound : results.values()) {
       assertThat(perRound).hasSize(2);
-      for (double deliveriesPerSecond : perRound) {
-        assertThat(deliveriesPerSecond).isPositive().isFinite();
+      for (RoundsHarness.Turn turn : perRound) {
+        assertThat(turn.deliveriesPerSecond()).isPositive().isFinite();
+        // the process's CPU is counted in 10 ms ticks: a 50 ms turn may show none
+        assertThat(turn.cpuNanosPerDelivery()).isNotNegative().isFinite();
       }
     }
+  }
+
+  @Test
+  void cpuPerDelivery_timesDeliveriesPerSecond_isTheCoresTheProcessKeptBusy() throws Exception {
+    RoundsHarness.Turn turn =
+        RoundsHarness.run(List.of("jorchestrate"), 1, 1, 1, 50, 400).get("jorchestrate")[0];
+
+    // The emitter alone is busy most of the time: well above a fifth of a core. No process keeps
+    // more cores busy than it has; the slack covers the 10 ms tick of the CPU clock.
+    double cores = turn.cpuNanosPerDelivery() * turn.deliveriesPerSecond() / 1e9;
+    assertThat(cores).isBetween(0.2, Runtime.getRuntime().availableProcessors() + 0.1);
   }
 
   @Test
