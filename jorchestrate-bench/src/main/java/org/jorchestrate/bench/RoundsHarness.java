@@ -25,9 +25,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>{@code java -cp benchmarks.jar org.jorchestrate.bench.RoundsHarness <listeners> <emitters>
  * <rounds> <warm-up ms> <measure ms> [contender,...]} prints one line per contender and round:
- * {@code ROUND <contender> <round> <deliveries per second>}, and {@code FAILED <contender> <round>
- * <why>} for a turn in which the contender failed, for example lost a delivery (round 0 is the
- * warm-up).
+ * {@code ROUND <contender> <round> <deliveries per second> <CPU ns per delivery>}, and {@code
+ * FAILED <contender> <round> <why>} for a turn in which the contender failed, for example lost a
+ * delivery (round 0 is the warm-up). The CPU figure is the whole process's CPU time over the
+ * measured part of the turn (see {@link Turn}).
  */
 public final class RoundsHarness {
 
