@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +37,13 @@ final class Report {
           + " measuring (every thread: the emitters', the contender's, the JVM's), divided by the"
           + " deliveries, median over the rounds: the machine's two cores give at most 2 s of CPU"
           + " per second, so a contender that leaves a core idle shows a lower figure than its"
-          + " speed alone would give, and one that busy-waits a higher one."
+          + " speed alone would give, and one that busy-waits a higher one. Before each turn the"
+          + " harness also times a cache line's round trip between two threads (`CrossCoreProbe`):"
+          + " on a VM the host places the two virtual CPUs on cores that share a cache (a round"
+          + " trip under 100 ns) or on cores far apart (450–650 ns on the VM of the committed"
+          + " report), and moves them from one minute to the next. Every handoff from an emitter"
+          + " to a worker pays it, so a scenario's figures hold for the round trips printed under"
+          + " its table."
           + " *B per emission* comes from JMH with `-prof gc`"
           + " (`ThroughputBenchmark`, one emitter, values boxed by the caller).\n\n";
   private static final String OURS = "jorchestrate";
@@ -107,6 +114,24 @@ final class Report {
     md.append("| ").append(target).append(" | ").append(measured).append(" | ")
         .append(met ? "yes" : "no").append(" |\n");
     return met ? 1 : 0;
+  }
+
+  /* The cross-core round trips measured before the turns of one scenario, as a sentence. */
+  private String crossCoreLine(int listeners, int emitters) {
+    double[] all =
+        throughput.stream()
+            .filter(t -> t.listeners() == listeners && t.emitters() == emitters)
+            .flatMapToDouble(t -> Arrays.stream(t.crossCore()))
+            .filter(v -> !Double.isNaN(v))
+            .toArray();
+    if (all.length == 0) {
+      return "Cross-core round trip: not measured (one processor, or the probe timed out).";
+    }
+    return f(
+        "Cross-core round trip before the turns of this scenario: %.0f–%.0f ns, median %.0f ns.",
+        Arrays.stream(all).min().orElseThrow(),
+        Arrays.stream(all).max().orElseThrow(),
+        Suite.median(all));
   }
 
   private static String f(String pattern, Object... values) {
@@ -186,7 +211,7 @@ final class Report {
             .append(Double.isNaN(t.get().bytesPerOp()) ? "n/a" : f("%.0f", t.get().bytesPerOp()))
             .append(" |\n");
       }
-      md.append('\n');
+      md.append('\n').append(crossCoreLine(s[0], s[1])).append("\n\n");
       if (Contenders.NAMES.stream()
           .anyMatch(c -> find(c, s[0], s[1]).filter(t -> Double.isNaN(t.bytesPerOp())).isPresent())) {
         md.append("*n/a*: that contender's JMH allocation run failed; the suite's output says why.\n\n");
@@ -286,6 +311,21 @@ final class Report {
     double none = emitCost.getOrDefault("emitNoSubscriber.ns", Double.NaN);
     met += row(md, "emit with no subscriber ≤ 20 ns", f("%.1f ns", none), none <= 20);
     md.append(f("%n%d of the 10 targets met in this run.%n", met));
+    double[] crossCore =
+        throughput.stream()
+            .flatMapToDouble(t -> Arrays.stream(t.crossCore()))
+            .filter(v -> !Double.isNaN(v))
+            .toArray();
+    if (crossCore.length > 0) {
+      md.append(
+          f(
+              "%nThe throughput rounds ran with a cross-core round trip of %.0f–%.0f ns (median"
+                  + " %.0f ns): under 100 ns the two cores share a cache, and the fast path's"
+                  + " handoffs cost least (see the throughput section).%n",
+              Arrays.stream(crossCore).min().orElseThrow(),
+              Arrays.stream(crossCore).max().orElseThrow(),
+              Suite.median(crossCore)));
+    }
     double spinP99 = latencyOf(SPIN, 100_000).map(Suite.Latency::p99).orElse(Double.NaN);
     double spinCores = latencyOf(SPIN, 100_000).map(Suite.Latency::cores).orElse(Double.NaN);
     double cores = latencyOf(OURS, 100_000).map(Suite.Latency::cores).orElse(Double.NaN);

@@ -25,12 +25,16 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>{@code java -cp benchmarks.jar org.jorchestrate.bench.RoundsHarness <listeners> <emitters>
  * <rounds> <warm-up ms> <measure ms> [contender,...]} prints one line per contender and round:
- * {@code ROUND <contender> <round> <deliveries per second> <CPU ns per delivery>}, and {@code
- * FAILED <contender> <round> <why>} for a turn in which the contender failed, for example lost a
- * delivery (round 0 is the warm-up). The CPU figure is the whole process's CPU time over the
- * measured part of the turn (see {@link Turn}).
+ * {@code ROUND <contender> <round> <deliveries per second> <CPU ns per delivery> <cross-core
+ * round trip ns>}, and {@code FAILED <contender> <round> <why>} for a turn in which the contender
+ * failed, for example lost a delivery (round 0 is the warm-up). The CPU figure is the whole
+ * process's CPU time over the measured part of the turn; the round trip is measured just before
+ * the turn (see {@link Turn}).
  */
 public final class RoundsHarness {
+
+  /* Six samples of this many: about 12 ms when the cores are far apart, 2 ms when they are close. */
+  private static final int CROSS_CORE_ROUND_TRIPS = 4_000;
 
   private RoundsHarness() {}
 
@@ -56,11 +60,12 @@ public final class RoundsHarness {
       for (int round = 0; round < perRound.length; round++) {
         System.out.printf(
             Locale.ROOT,
-            "ROUND %s %d %.1f %.1f%n",
+            "ROUND %s %d %.1f %.1f %.1f%n",
             result.getKey(),
             round + 1,
             perRound[round].deliveriesPerSecond(),
-            perRound[round].cpuNanosPerDelivery());
+            perRound[round].cpuNanosPerDelivery(),
+            perRound[round].crossCoreNanos());
       }
     }
     System.exit(0);
@@ -107,19 +112,24 @@ public final class RoundsHarness {
    * @param deliveriesPerSecond callbacks run per second, NaN if the contender failed
    * @param cpuNanosPerDelivery CPU time the whole process spent while measuring (every thread: the
    *     emitters', the contender's, the JVM's), divided by the deliveries; NaN if it failed
+   * @param crossCoreNanos the cache line round trip between two cores just before the turn ({@link
+   *     CrossCoreProbe}), NaN if it could not be measured
    */
-  record Turn(double deliveriesPerSecond, double cpuNanosPerDelivery) {
-    static final Turn FAILED = new Turn(Double.NaN, Double.NaN);
+  record Turn(double deliveriesPerSecond, double cpuNanosPerDelivery, double crossCoreNanos) {
+    static Turn failed(double crossCoreNanos) {
+      return new Turn(Double.NaN, Double.NaN, crossCoreNanos);
+    }
   }
 
   /*
-   * One contender's turn: started, warmed up, measured, closed. Returns Turn.FAILED if the
+   * One contender's turn: started, warmed up, measured, closed. Returns a failed Turn if the
    * contender failed (for example, lost a delivery: Sink gives up after a minute), which is printed
    * as a FAILED line.
    */
   private static Turn turn(
       String name, int round, int listeners, int emitters, long warmupMillis, long measureMillis)
       throws InterruptedException {
+    double crossCore = CrossCoreProbe.roundTripNanos(CROSS_CORE_ROUND_TRIPS);
     try (Contender system = Contenders.create(name, listeners)) {
       long start = System.nanoTime();
       long measureFrom = start + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
@@ -155,13 +165,13 @@ public final class RoundsHarness {
       if (failed != null) {
         System.out.printf(
             Locale.ROOT, "FAILED %s %d %s%n", name, round, String.valueOf(failed.getMessage()));
-        return Turn.FAILED;
+        return Turn.failed(crossCore);
       }
       long elapsed = finished.get() - measureFrom;
       double deliveries = emitted.get() * (double) listeners;
       return elapsed <= 0 || deliveries == 0
-          ? Turn.FAILED
-          : new Turn(deliveries * 1e9 / elapsed, cpu / deliveries);
+          ? Turn.failed(crossCore)
+          : new Turn(deliveries * 1e9 / elapsed, cpu / deliveries, crossCore);
     }
   }
 

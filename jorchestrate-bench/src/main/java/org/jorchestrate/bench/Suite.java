@@ -48,7 +48,7 @@ public final class Suite {
    * (JMH, {@code -prof gc}).
    */
   record Throughput(String contender, int listeners, int emitters, double[] rounds,
-      double[] cpuPerDelivery, double bytesPerOp, List<String> failures) {
+      double[] cpuPerDelivery, double[] crossCore, double bytesPerOp, List<String> failures) {
     double deliveriesPerSecond() {
       return median(rounds);
     }
@@ -170,9 +170,17 @@ public final class Suite {
       int emitters = scenario[1];
       Map<String, List<String>> failures = new LinkedHashMap<>();
       Map<String, double[]> cpu = new LinkedHashMap<>();
+      Map<String, double[]> crossCore = new LinkedHashMap<>();
       Map<String, double[]> measured =
           runRounds(
-              listeners, emitters, rounds, full ? 1000 : 300, full ? 2000 : 800, cpu, failures);
+              listeners,
+              emitters,
+              rounds,
+              full ? 1000 : 300,
+              full ? 2000 : 800,
+              cpu,
+              crossCore,
+              failures);
       for (String contender : Contenders.NAMES) {
         double[] perRound = measured.getOrDefault(contender, new double[0]);
         results.add(
@@ -182,6 +190,7 @@ public final class Suite {
                 emitters,
                 perRound,
                 cpu.getOrDefault(contender, new double[0]),
+                crossCore.getOrDefault(contender, new double[0]),
                 bytes.getOrDefault(contender + "/" + listeners, Double.NaN),
                 failures.getOrDefault(contender, List.of())));
       }
@@ -196,6 +205,7 @@ public final class Suite {
       int warmupMillis,
       int measureMillis,
       Map<String, double[]> cpu,
+      Map<String, double[]> crossCore,
       Map<String, List<String>> failures)
       throws IOException, InterruptedException {
     Map<String, double[]> measured = new LinkedHashMap<>();
@@ -213,6 +223,8 @@ public final class Suite {
         perRound[Integer.parseInt(f[2]) - 1] = Double.parseDouble(f[3]);
         cpu.computeIfAbsent(f[1], k -> new double[rounds])[Integer.parseInt(f[2]) - 1] =
             Double.parseDouble(f[4]);
+        crossCore.computeIfAbsent(f[1], k -> new double[rounds])[Integer.parseInt(f[2]) - 1] =
+            Double.parseDouble(f[5]);
       } else if (line.startsWith("FAILED ")) {
         String[] f = line.split(" ", 4);
         String round = f[2].equals("0") ? "warm-up round" : "round " + f[2];

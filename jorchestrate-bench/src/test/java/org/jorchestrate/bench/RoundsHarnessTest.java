@@ -27,6 +27,8 @@ class RoundsHarnessTest {
         assertThat(turn.deliveriesPerSecond()).isPositive().isFinite();
         // the process's CPU is counted in 10 ms ticks: a 50 ms turn may show none
         assertThat(turn.cpuNanosPerDelivery()).isNotNegative().isFinite();
+        assertThat(turn.crossCoreNanos()).satisfiesAnyOf(
+            nanos -> assertThat(nanos).isNaN(), nanos -> assertThat(nanos).isPositive());
       }
     }
   }
