@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.jorchestrate.bench.peers.JOrchestrateContender;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -40,8 +41,8 @@ final class Report {
           + " speed alone would give, and one that busy-waits a higher one. Before each turn the"
           + " harness also times a cache line's round trip between two threads (`CrossCoreProbe`):"
           + " on a VM the host places the two virtual CPUs on cores that share a cache (a round"
-          + " trip under 100 ns) or on cores far apart (450–650 ns on the VM of the committed"
-          + " report), and moves them from one minute to the next. Every handoff from an emitter"
+          + " trip under 100 ns) or on cores far apart (hundreds of nanoseconds), and may move"
+          + " them from one minute to the next. Every handoff from an emitter"
           + " to a worker pays it, so a scenario's figures hold for the round trips printed under"
           + " its table."
           + " *B per emission* comes from JMH with `-prof gc`"
@@ -118,20 +119,28 @@ final class Report {
 
   /* The cross-core round trips measured before the turns of one scenario, as a sentence. */
   private String crossCoreLine(int listeners, int emitters) {
+    return crossCoreRange(t -> t.listeners() == listeners && t.emitters() == emitters)
+        .map(range -> "Cross-core round trip before the turns of this scenario: " + range + ".")
+        .orElse("Cross-core round trip: not measured (one processor, or the probe timed out).");
+  }
+
+  /* "min–max ns, median m ns" over the turns of the selected throughput figures, if measured. */
+  private Optional<String> crossCoreRange(Predicate<Suite.Throughput> which) {
     double[] all =
         throughput.stream()
-            .filter(t -> t.listeners() == listeners && t.emitters() == emitters)
+            .filter(which)
             .flatMapToDouble(t -> Arrays.stream(t.crossCore()))
             .filter(v -> !Double.isNaN(v))
             .toArray();
     if (all.length == 0) {
-      return "Cross-core round trip: not measured (one processor, or the probe timed out).";
+      return Optional.empty();
     }
-    return f(
-        "Cross-core round trip before the turns of this scenario: %.0f–%.0f ns, median %.0f ns.",
-        Arrays.stream(all).min().orElseThrow(),
-        Arrays.stream(all).max().orElseThrow(),
-        Suite.median(all));
+    return Optional.of(
+        f(
+            "%.0f–%.0f ns, median %.0f ns",
+            Arrays.stream(all).min().orElseThrow(),
+            Arrays.stream(all).max().orElseThrow(),
+            Suite.median(all)));
   }
 
   private static String f(String pattern, Object... values) {
@@ -311,21 +320,15 @@ final class Report {
     double none = emitCost.getOrDefault("emitNoSubscriber.ns", Double.NaN);
     met += row(md, "emit with no subscriber ≤ 20 ns", f("%.1f ns", none), none <= 20);
     md.append(f("%n%d of the 10 targets met in this run.%n", met));
-    double[] crossCore =
-        throughput.stream()
-            .flatMapToDouble(t -> Arrays.stream(t.crossCore()))
-            .filter(v -> !Double.isNaN(v))
-            .toArray();
-    if (crossCore.length > 0) {
-      md.append(
-          f(
-              "%nThe throughput rounds ran with a cross-core round trip of %.0f–%.0f ns (median"
-                  + " %.0f ns): under 100 ns the two cores share a cache, and the fast path's"
-                  + " handoffs cost least (see the throughput section).%n",
-              Arrays.stream(crossCore).min().orElseThrow(),
-              Arrays.stream(crossCore).max().orElseThrow(),
-              Suite.median(crossCore)));
-    }
+    crossCoreRange(t -> true)
+        .ifPresent(
+            range ->
+                md.append(
+                    f(
+                        "%nThe throughput rounds ran with a cross-core round trip of %s: under 100"
+                            + " ns the two cores share a cache, and the fast path's handoffs cost"
+                            + " least (see the throughput section).%n",
+                        range)));
     double spinP99 = latencyOf(SPIN, 100_000).map(Suite.Latency::p99).orElse(Double.NaN);
     double spinCores = latencyOf(SPIN, 100_000).map(Suite.Latency::cores).orElse(Double.NaN);
     double cores = latencyOf(OURS, 100_000).map(Suite.Latency::cores).orElse(Double.NaN);
