@@ -105,6 +105,36 @@ class OrderingAndConcurrencyTest {
     }
   }
 
+  @Test
+  void saturatedPool_reactivatedSubscriptionsStartLate_yetSeeEveryEventInOrder() throws Exception {
+    // Twenty subscriptions on two workers and one emitter: a drain catches up, goes idle and is
+    // re-activated by the next emission while other drains wait for a worker, which is when it
+    // defers its start once (Mailbox.deferStart). That must neither lose, reorder nor overlap
+    // anything, nor defer forever.
+    EventManager saturated = EventManager.builder().workers(2).build();
+    try {
+      List<SequenceChecker> checkers = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        SequenceChecker checker = new SequenceChecker();
+        checkers.add(checker);
+        saturated.registerEvent(TestEvents.TASK_STARTED, checker);
+      }
+      int count = 20_000;
+      for (int seq = 0; seq < count; seq++) {
+        saturated.emit(TestEvents.TASK_STARTED, "emitter", 0, "seq", seq);
+      }
+
+      for (SequenceChecker checker : checkers) {
+        await().until(() -> checker.received == count);
+        assertThat(checker.violations).isEmpty();
+        assertThat(checker.overlapped).isFalse();
+        assertThat(checker.lastSeen[0]).isEqualTo(count - 1);
+      }
+    } finally {
+      saturated.shutdown();
+    }
+  }
+
   /** Records, per emitter, the sequence numbers seen, to check they form one contiguous run. */
   private static final class RunRecorder implements EventCallback {
     final List<List<Integer>> seen = new ArrayList<>();

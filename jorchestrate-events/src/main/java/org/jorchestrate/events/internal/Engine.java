@@ -553,6 +553,15 @@ public final class Engine {
     return pool == null || !pool.getQueue().isEmpty();
   }
 
+  /**
+   * Tells whether drains wait in the own pool's queue for a worker; false with a supplied
+   * executor, whose queue the engine cannot see.
+   */
+  boolean ownPoolHasQueuedDrains() {
+    ThreadPoolExecutor pool = ownPool;
+    return pool != null && !pool.getQueue().isEmpty();
+  }
+
   /*
    * Claims one of the spinning places: at most one drain per two cores (none on one core) watches
    * its queue at a time, across all the engines of the JVM, so that spinning never takes more than

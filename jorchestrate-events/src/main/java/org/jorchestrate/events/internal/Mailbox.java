@@ -30,7 +30,9 @@ import org.jspecify.annotations.Nullable;
  * drain per two cores of the JVM watches at a time (Engine.startSpinning); the watch ends early
  * when other drains wait for a worker, the subscription is cancelled or the engine shuts down.
  * After BATCH events, if other subscriptions wait for a worker, it resubmits itself, staying
- * SCHEDULED, so that they get a turn.
+ * SCHEDULED, so that they get a turn. A drain re-activated after going idle does the same once
+ * before it starts, if other drains wait (deferStart): it then reads lines the emitter has
+ * finished writing.
  *
  * No lost wake-up. Emitter: offer, full fence, read `status` (the engine offers an emission to all
  * its subscriptions, then fences once, then activates them). Drain: volatile store of IDLE (a
@@ -310,6 +312,11 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
       ranInline = true;
       return;
     }
+    if (deferred) {
+      deferred = false; // the resubmitted run of a deferred start: drain now
+    } else if (deferStart()) {
+      return; // still SCHEDULED: the resubmitted task drains
+    }
     Engine previous = Engine.enterCallbackThread(engine);
     DRAINER.setOpaque(this, self); // diagnostics only
     adaptSpin();
@@ -423,6 +430,31 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
       spin = spin / 2;
     }
     spinNanos = Math.min(max, Math.max(MIN_SPIN_NANOS, spin));
+  }
+
+  /*
+   * Called as a drain starts: a subscription re-activated after going idle, while other drains
+   * wait for a worker of the own pool, lets them run first (once) and keeps its SCHEDULED status
+   * meanwhile. Started at once, it would read the queue's newest slots while the emitter is still
+   * writing next to them, and each line it read would have to travel back to the emitter for its
+   * next write. On the 2-core VM of the benchmarks, with its two CPUs far apart (a cache line's
+   * round trip of 450-650 ns), ten listeners ran faster this way in 10 of 12 alternations, the
+   * emitting thread's CPU per emission falling by a third; with the CPUs sharing a cache they ran
+   * about 5 % slower (docs/benchmark-changes.md). With a free worker (no drain waiting) a drain
+   * starts at once, so latency is unchanged there; with the pool saturated, a re-activated
+   * subscription waits one more turn. The resubmitted drain has no gap to adapt its watch to (see
+   * handOver), like any drain resubmitted after a batch. Returns true if the drain was resubmitted.
+   */
+  private boolean deferStart() {
+    if (caughtUpAt == 0 || !engine.ownPoolHasQueuedDrains()) {
+      return false; // first activation or a hand-over, or no other drain waits
+    }
+    deferred = true;
+    if (handOver()) {
+      return true;
+    }
+    deferred = false;
+    return false;
   }
 
   /* Resubmits the drain so that other subscriptions get a turn; false to carry on here. */
