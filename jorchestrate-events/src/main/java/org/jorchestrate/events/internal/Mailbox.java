@@ -440,7 +440,7 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
    * next write. On the 2-core VM of the benchmarks, with its two CPUs far apart (a cache line's
    * round trip of 450-650 ns), ten listeners ran faster this way in 10 of 12 alternations, the
    * emitting thread's CPU per emission falling by a third; with the CPUs sharing a cache they ran
-   * about 5 % slower (docs/benchmark-changes.md). With a free worker (no drain waiting) a drain
+   * about 6 % slower (docs/benchmark-changes.md). With a free worker (no drain waiting) a drain
    * starts at once, so latency is unchanged there; with the pool saturated, a re-activated
    * subscription waits one more turn. The resubmitted drain has no gap to adapt its watch to (see
    * handOver), like any drain resubmitted after a batch. Returns true if the drain was resubmitted.
