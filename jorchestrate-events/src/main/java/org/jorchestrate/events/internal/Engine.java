@@ -549,8 +549,7 @@ public final class Engine {
    * always true.
    */
   boolean othersWaiting() {
-    ThreadPoolExecutor pool = ownPool;
-    return pool == null || !pool.getQueue().isEmpty();
+    return ownPool == null || ownPoolHasQueuedDrains();
   }
 
   /**
