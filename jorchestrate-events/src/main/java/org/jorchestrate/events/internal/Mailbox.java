@@ -312,9 +312,7 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
       ranInline = true;
       return;
     }
-    if (deferred) {
-      deferred = false; // the resubmitted run of a deferred start: drain now
-    } else if (deferStart()) {
+    if (deferStart()) {
       return; // still SCHEDULED: the resubmitted task drains
     }
     Engine previous = Engine.enterCallbackThread(engine);
@@ -442,19 +440,15 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
    * emitting thread's CPU per emission falling by a third; with the CPUs sharing a cache they ran
    * about 6 % slower (docs/benchmark-changes.md). With a free worker (no drain waiting) a drain
    * starts at once, so latency is unchanged there; with the pool saturated, a re-activated
-   * subscription waits one more turn. The resubmitted drain has no gap to adapt its watch to (see
-   * handOver), like any drain resubmitted after a batch. Returns true if the drain was resubmitted.
+   * subscription waits one more turn. It defers once: handOver clears caughtUpAt, so the
+   * resubmitted drain starts at once, and has no gap to adapt its watch to, like any drain
+   * resubmitted after a batch. Returns true if the drain was resubmitted.
    */
   private boolean deferStart() {
     if (caughtUpAt == 0 || !engine.ownPoolHasQueuedDrains()) {
-      return false; // first activation or a hand-over, or no other drain waits
+      return false; // first activation, a hand-over (a deferred start too), or no drain waits
     }
-    deferred = true;
-    if (handOver()) {
-      return true;
-    }
-    deferred = false;
-    return false;
+    return handOver();
   }
 
   /* Resubmits the drain so that other subscriptions get a turn; false to carry on here. */

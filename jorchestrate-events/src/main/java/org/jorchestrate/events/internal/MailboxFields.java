@@ -47,7 +47,6 @@ abstract class MailboxDrainFields extends MailboxPad1 {
   long caughtUpAt; // drain-only: when the last drain found its queue empty; 0 after a hand-over
   @Nullable Thread drainer; // opaque: the thread draining now, for diagnostics and re-entrancy
   boolean ranInline; // drain-only: its resubmission ran inline on a direct executor
-  boolean deferred; // drain-only: this activation's start was deferred once (Mailbox.deferStart)
 }
 
 abstract class MailboxPad2 extends MailboxDrainFields {
