@@ -3,6 +3,9 @@ package org.jorchestrate.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.awaitility.Awaitility;
@@ -101,6 +104,45 @@ class IdleSpinTest {
 
         assertThat(events.isTerminated()).isTrue();
         assertThat(log.text()).doesNotContain("gave up");
+      }
+    }
+  }
+
+  @Test
+  void fastStreamThatStops_isDeliveredWhole_inOrder_withoutWaitingForTheWatchToEnd()
+      throws Exception {
+    // A watching worker trails a fast stream a few dozen events behind its newest; once the
+    // stream stops it takes the rest at its next look, microseconds later, not when its watch
+    // (here about a second) ends. Bursts of random length stop the stream at any point.
+    try (EventManager events =
+        EventManager.builder().idleSpin(Duration.ofSeconds(1)).shutdownHook(false).build()) {
+      List<Long> seen = new ArrayList<>(); // written by one callback at a time, read after await
+      events.registerEvent(
+          TestEvents.TASK_STARTED,
+          e -> {
+            synchronized (seen) {
+              seen.add(e.get("seq", Long.class));
+            }
+          });
+      assertThat(events.emit(TestEvents.TASK_STARTED, "seq", -1L).await(Duration.ofSeconds(10)))
+          .isTrue();
+      pause(Duration.ofMillis(500)); // the watch adapts to twice this gap: a second
+      long next = 0;
+      Random random = new Random(42);
+      for (int burst = 0; burst < 150; burst++) {
+        Emission last = null;
+        for (int i = random.nextInt(400) + 1; i > 0; i--) {
+          last = events.emit(TestEvents.TASK_STARTED, "seq", next++);
+        }
+        assertThat(last.await(Duration.ofMillis(500)))
+            .as("burst %d, ending with event %d, delivered before the watch ends", burst, next - 1)
+            .isTrue();
+      }
+      synchronized (seen) {
+        assertThat(seen).hasSize((int) next + 1);
+        for (int i = 0; i <= next; i++) {
+          assertThat(seen.get(i)).isEqualTo(i - 1L);
+        }
       }
     }
   }

@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * event arrived. While it watches, it looks at the queue only every LOOK_NANOS, and at most one
  * drain per two cores of the JVM watches at a time (Engine.startSpinning); the watch ends early
  * when other drains wait for a worker, the subscription is cancelled or the engine shuts down.
+ * Watching a fast stream, it stays a few dozen events (MAX_TRAIL_EVENTS) behind the newest, off
+ * the lines the emitters are writing.
  * After BATCH events, if other subscriptions wait for a worker, it resubmits itself, staying
  * SCHEDULED, so that they get a turn. A drain re-activated after going idle does the same once
  * before it starts, if other drains wait (deferStart): it then reads lines the emitter has
@@ -99,6 +101,28 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
    * where watching only burns a core that other work may need).
    */
   static final long MIN_SPIN_NANOS = LOOK_NANOS;
+
+  /*
+   * How far behind the newest event a drain that watches a fast stream stays, at most: it takes
+   * events only up to the number that arrived during its last two looks (a distance of about
+   * 2 * LOOK_NANOS in time) behind the newest, up to this many, and looks again for the rest. A
+   * drain reading the lines the emitter is writing (the event objects, allocated one after the
+   * other, and the queue's slots) takes each line away from the emitter, and the hardware's
+   * prefetchers take the next ones too; each must travel back for the emitter's next write. On the
+   * 2-core VM of the benchmarks, with its two CPUs far apart (a cache line's round trip of 450-650
+   * ns), one listener ran at 3.8-5.0 M emissions/s following closely, 6.6-8.3 M trailing by up to
+   * 64, and about 10 M either way with the CPUs sharing a cache (docs/benchmark-changes.md).
+   * Trailing delays the newest events of a fast stream by about two looks, never beyond the
+   * watch's end, when the drain takes all that is queued; slower streams are not delayed.
+   */
+  static final long MAX_TRAIL_EVENTS = 64;
+
+  /*
+   * Events arriving during one look (LOOK_NANOS) that make a stream fast enough to trail: 8 per
+   * 5 µs is 1.6 M events per second. Slower streams (the latency benchmarks' 100 k/s and 1 M/s)
+   * are taken as they come.
+   */
+  static final long FAST_STREAM_EVENTS = 8;
   private static final long INITIAL_SPIN_NANOS = 10_000;
 
   private static final VarHandle STATUS;
@@ -318,14 +342,13 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
     Engine previous = Engine.enterCallbackThread(engine);
     DRAINER.setOpaque(this, self); // diagnostics only
     adaptSpin();
+    takeBeforeLook = Long.MAX_VALUE; // a drain takes all it finds until it watches a fast stream
     boolean interruptedOnEntry = self.isInterrupted();
     boolean callbackInterrupted = false;
     try {
       int budget = engine.batchSize();
       for (; ; ) {
-        // relaxedPoll reads only the next slot; poll would also read the producer index, a line
-        // every emit writes, each time the drain finds the queue empty
-        EventRecord event = mpsc != null ? mpsc.relaxedPoll() : queue.poll();
+        EventRecord event = pollNext();
         if (event == null) {
           event = awaitMore();
         }
@@ -369,21 +392,41 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
   }
 
   /*
-   * The drain caught up: watches briefly for a new event before letting the mailbox go, if it gets
-   * one of the engine's spinning places and no other drain waits for a worker. It looks every
-   * LOOK_NANOS at the next slot only (relaxedPoll), not at the producer index that every emitter's
-   * CAS needs in its own cache, so its watching does not slow the emitters down.
+   * The next event the drain may take now, or null if it caught up or trails a fast stream as
+   * closely as it may (see MAX_TRAIL_EVENTS). relaxedPoll reads only the next slot; poll would also
+   * read the producer index, a line every emit writes, each time the drain finds the queue empty.
+   */
+  private @Nullable EventRecord pollNext() {
+    MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
+    if (fast == null) {
+      return queue.poll();
+    }
+    if (takeBeforeLook == 0) {
+      return null; // trailing a fast stream: look again first
+    }
+    takeBeforeLook--;
+    return fast.relaxedPoll();
+  }
+
+  /*
+   * The drain caught up, or trails a fast stream as closely as it may: watches briefly for a new
+   * event before letting the mailbox go, if it gets one of the engine's spinning places and no
+   * other drain waits for a worker. It looks every LOOK_NANOS (see look()). Whenever the watch
+   * ends without an event it may take, it takes whatever is queued, trailing no longer.
    */
   private @Nullable EventRecord awaitMore() {
     long now = System.nanoTime();
     caughtUpAt = now;
+    MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
+    if (fast != null && takeBeforeLook != 0) {
+      producedAtLook = fast.currentConsumerIndex(); // caught up: nothing arrived since
+    }
     long watch = spinNanos;
     if (watch == 0 || !keepsWatching() || !Engine.startSpinning()) {
-      return null; // no watch configured (or a direct executor), or spinning would hold a worker,
-      // or a core, that other work needs
+      return takeAny(); // no watch configured (or a direct executor), or spinning would hold a
+      // worker, or a core, that other work needs
     }
     try {
-      MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
       long deadline = now + watch;
       long look = Math.min(LOOK_NANOS, watch); // a watch shorter than a look is one look
       do {
@@ -392,15 +435,51 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
           Thread.onSpinWait();
           now = System.nanoTime();
         } while (now < nextLook);
-        EventRecord event = fast != null ? fast.relaxedPoll() : queue.poll();
+        EventRecord event = look();
         if (event != null) {
           return event;
         }
       } while (now < deadline && keepsWatching());
-      return null;
+      return takeAny();
     } finally {
       Engine.stopSpinning();
     }
+  }
+
+  /*
+   * One look of a watch: the next event, or null if the queue is empty or the drain should keep
+   * its distance from a fast stream. A stream is fast when FAST_STREAM_EVENTS or more arrived since
+   * the previous look; the drain then takes events only up to twice that many behind the newest
+   * (at most MAX_TRAIL_EVENTS). The look reads the producer index, a line the emitters write, once
+   * per look, not once per event.
+   */
+  private @Nullable EventRecord look() {
+    MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
+    if (fast == null) {
+      return queue.poll();
+    }
+    long produced = fast.currentProducerIndex();
+    long arrived = produced - producedAtLook;
+    producedAtLook = produced;
+    if (arrived < FAST_STREAM_EVENTS) {
+      takeBeforeLook = Long.MAX_VALUE;
+    } else {
+      long trail = Math.min(MAX_TRAIL_EVENTS, 2 * arrived);
+      long takeable = produced - fast.currentConsumerIndex() - trail;
+      if (takeable <= 0) {
+        takeBeforeLook = 0;
+        return null;
+      }
+      takeBeforeLook = takeable - 1; // this look takes the first
+    }
+    return fast.relaxedPoll();
+  }
+
+  /* Ends any trailing and takes the next event, if one is queued. */
+  private @Nullable EventRecord takeAny() {
+    takeBeforeLook = Long.MAX_VALUE;
+    MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
+    return fast != null ? fast.relaxedPoll() : queue.poll();
   }
 
   /* Whether a watch may go on: no other drain waits for a worker, subscribed, not shutting down. */
