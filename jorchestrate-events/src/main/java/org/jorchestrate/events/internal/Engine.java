@@ -476,7 +476,7 @@ public final class Engine {
     }
   }
 
-    private static Mailbox at(Mailbox[] subscribers, Mailbox[] wildcards, int index) {
+  private static Mailbox at(Mailbox[] subscribers, Mailbox[] wildcards, int index) {
     return index < subscribers.length
         ? subscribers[index]
         : wildcards[index - subscribers.length];
