@@ -104,23 +104,28 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
 
   /*
    * How far behind the newest event a drain that watches a fast stream stays, at most: it takes
-   * events only up to the number that arrived during its last two looks (a distance of about
-   * 2 * LOOK_NANOS in time) behind the newest, up to this many, and looks again for the rest. A
-   * drain reading the lines the emitter is writing (the event objects, allocated one after the
-   * other, and the queue's slots) takes each line away from the emitter, and the hardware's
-   * prefetchers take the next ones too; each must travel back for the emitter's next write. On the
-   * 2-core VM of the benchmarks, with its two CPUs far apart (a cache line's round trip of 450-650
-   * ns), one listener ran at 3.8-5.0 M emissions/s following closely, 6.6-8.3 M trailing by up to
-   * 64, and about 10 M either way with the CPUs sharing a cache (docs/benchmark-changes.md).
-   * Trailing delays the newest events of a fast stream by about two looks, never beyond the
-   * watch's end, when the drain takes all that is queued; slower streams are not delayed.
+   * events only up to twice the number that arrived since its previous look behind the newest, up
+   * to this many (and to a quarter of the capacity, so that the events it leaves queued never
+   * crowd out new ones: see trailTakeable), and looks again for the rest. A drain reading the lines
+   * the emitter is writing (the event objects, allocated one after the other, and the queue's
+   * slots) takes each line away from the emitter, and the hardware's prefetchers take the next ones
+   * too; each must travel back for the emitter's next write. On the 2-core VM of the benchmarks,
+   * with its two CPUs far apart (a cache line's round trip of 490-660 ns), one listener ran at
+   * 3.8-5.0 M emissions/s following closely and at 9.9-10.5 M trailing, and at about 10 M either
+   * way with the CPUs sharing a cache (docs/benchmark-changes.md, "A drain that trails a fast
+   * stream"). Trailing delays the newest events of a fast stream by a few looks at most, never
+   * beyond the watch's end, when the drain takes all that is queued; slower streams are not
+   * delayed.
    */
   static final long MAX_TRAIL_EVENTS = 64;
 
+  /* takeBeforeLook's value when the drain may take all it finds. */
+  static final long TAKE_ALL = Long.MAX_VALUE;
+
   /*
-   * Events arriving during one look (LOOK_NANOS) that make a stream fast enough to trail: 8 per
-   * 5 µs is 1.6 M events per second. Slower streams (the latency benchmarks' 100 k/s and 1 M/s)
-   * are taken as they come.
+   * Events arriving since the previous look (LOOK_NANOS earlier, or more while the drain trails)
+   * that make a stream fast enough to trail: 8 per 5 µs is 1.6 M events per second. Slower streams
+   * (the latency benchmarks' 100 k/s and 1 M/s) are taken as they come.
    */
   static final long FAST_STREAM_EVENTS = 8;
   private static final long INITIAL_SPIN_NANOS = 10_000;
@@ -152,6 +157,7 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
   private final @Nullable MpscUnboundedAtomicArrayQueue<EventRecord> mpsc; // the same queue, or
   private final @Nullable EvictingQueue evicting; // the same queue, under DROP_OLDEST
   private final int capacity;
+  private final long maxTrail; // see MAX_TRAIL_EVENTS
   private final OverflowPolicy overflow;
   private final Runnable drainTask = this::drain;
   private final ReentrantLock roomLock = new ReentrantLock();
@@ -178,6 +184,7 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
     this.engine = engine;
     this.target = target;
     this.capacity = capacity;
+    this.maxTrail = maxTrailFor(capacity);
     this.overflow = overflow;
     this.spinNanos = Math.min(INITIAL_SPIN_NANOS, engine.idleSpinNanos());
     if (overflow == OverflowPolicy.DROP_OLDEST) {
@@ -342,7 +349,7 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
     Engine previous = Engine.enterCallbackThread(engine);
     DRAINER.setOpaque(this, self); // diagnostics only
     adaptSpin();
-    takeBeforeLook = Long.MAX_VALUE; // a drain takes all it finds until it watches a fast stream
+    takeBeforeLook = TAKE_ALL; // a drain takes all it finds until it watches a fast stream
     boolean interruptedOnEntry = self.isInterrupted();
     boolean callbackInterrupted = false;
     try {
@@ -428,9 +435,9 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
     }
     try {
       long deadline = now + watch;
-      long look = Math.min(LOOK_NANOS, watch); // a watch shorter than a look is one look
+      long lookEvery = Math.min(LOOK_NANOS, watch); // a watch shorter than a look is one look
       do {
-        long nextLook = now + look;
+        long nextLook = now + lookEvery;
         do {
           Thread.onSpinWait();
           now = System.nanoTime();
@@ -461,23 +468,36 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
     long produced = fast.currentProducerIndex();
     long arrived = produced - producedAtLook;
     producedAtLook = produced;
-    if (arrived < FAST_STREAM_EVENTS) {
-      takeBeforeLook = Long.MAX_VALUE;
-    } else {
-      long trail = Math.min(MAX_TRAIL_EVENTS, 2 * arrived);
-      long takeable = produced - fast.currentConsumerIndex() - trail;
-      if (takeable <= 0) {
-        takeBeforeLook = 0;
-        return null;
-      }
-      takeBeforeLook = takeable - 1; // this look takes the first
+    long takeable = trailTakeable(arrived, produced - fast.currentConsumerIndex(), maxTrail);
+    if (takeable == 0) {
+      takeBeforeLook = 0;
+      return null;
     }
+    takeBeforeLook = takeable == TAKE_ALL ? TAKE_ALL : takeable - 1; // this look takes the first
     return fast.relaxedPoll();
+  }
+
+  /* The most events a drain trails by, with this capacity: see MAX_TRAIL_EVENTS. */
+  static long maxTrailFor(int capacity) {
+    return Math.min(MAX_TRAIL_EVENTS, capacity / 4);
+  }
+
+  /*
+   * How many of its `backlog` queued events a watching drain may take now, `arrived` of them since
+   * its previous look: TAKE_ALL for a slow stream, else all but the newest min(maxTrail,
+   * 2 * arrived), never fewer than zero. maxTrail is at most a quarter of the capacity, so a
+   * trailing drain keeps the backlog below the half at which blocked emitters are woken.
+   */
+  static long trailTakeable(long arrived, long backlog, long maxTrail) {
+    if (arrived < FAST_STREAM_EVENTS) {
+      return TAKE_ALL;
+    }
+    return Math.max(0, backlog - Math.min(maxTrail, 2 * arrived));
   }
 
   /* Ends any trailing and takes the next event, if one is queued. */
   private @Nullable EventRecord takeAny() {
-    takeBeforeLook = Long.MAX_VALUE;
+    takeBeforeLook = TAKE_ALL;
     MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
     return fast != null ? fast.relaxedPoll() : queue.poll();
   }

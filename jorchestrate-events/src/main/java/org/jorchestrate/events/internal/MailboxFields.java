@@ -44,7 +44,7 @@ abstract class MailboxDrainFields extends MailboxPad1 {
   long failed; // single writer: the drain; read opaquely for monitoring
   long failuresReported; // drain-only: callback failures reported, for rate-limiting the log
   long spinNanos; // drain-only; successive drains are ordered by the status CAS
-  long caughtUpAt; // drain-only: when the last drain found its queue empty; 0 after a hand-over
+  long caughtUpAt; // drain-only: when it last caught up or paused to trail; 0 after a hand-over
   long takeBeforeLook; // drain-only: events it may take before it looks again (Mailbox.look)
   long producedAtLook; // drain-only: the producer index at the last look, or when it caught up
   @Nullable Thread drainer; // opaque: the thread draining now, for diagnostics and re-entrancy

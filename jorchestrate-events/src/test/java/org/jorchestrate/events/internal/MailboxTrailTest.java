@@ -1,0 +1,52 @@
+package org.jorchestrate.events.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rule by which a watching drain keeps its distance from a fast stream: how many of the queued
+ * events it may take at a look ({@code Mailbox.trailTakeable}).
+ */
+class MailboxTrailTest {
+
+  private static final long MAX = Mailbox.MAX_TRAIL_EVENTS;
+
+  @Test
+  void slowStream_isTakenWhole() {
+    long slow = Mailbox.FAST_STREAM_EVENTS - 1;
+
+    assertThat(Mailbox.trailTakeable(slow, 1_000, MAX)).isEqualTo(Mailbox.TAKE_ALL);
+    assertThat(Mailbox.trailTakeable(0, 5, MAX)).isEqualTo(Mailbox.TAKE_ALL);
+  }
+
+  @Test
+  void fastStream_leavesTwiceTheLastArrivalsQueued() {
+    assertThat(Mailbox.trailTakeable(8, 100, MAX)).isEqualTo(100 - 16);
+    assertThat(Mailbox.trailTakeable(20, 100, MAX)).isEqualTo(100 - 40);
+  }
+
+  @Test
+  void fastStream_leavesAtMostTheMaximumQueued() {
+    assertThat(Mailbox.trailTakeable(1_000, 5_000, MAX)).isEqualTo(5_000 - MAX);
+  }
+
+  @Test
+  void fastStream_closerThanTheTrail_takesNothingYet() {
+    assertThat(Mailbox.trailTakeable(40, 50, MAX)).isZero();
+    assertThat(Mailbox.trailTakeable(40, 0, MAX)).isZero();
+  }
+
+  @Test
+  void trail_isAtMostAQuarterOfTheCapacity_soQueuedEventsNeverCrowdOutNewOnes() {
+    assertThat(Mailbox.maxTrailFor(16_384)).isEqualTo(MAX);
+    assertThat(Mailbox.maxTrailFor(64)).isEqualTo(16);
+    assertThat(Mailbox.maxTrailFor(3)).isZero();
+  }
+
+  @Test
+  void smallQueue_trailsByAtMostItsLimit_orNotAtAll() {
+    assertThat(Mailbox.trailTakeable(30, 12, Mailbox.maxTrailFor(16))).isEqualTo(12 - 4);
+    assertThat(Mailbox.trailTakeable(30, 3, Mailbox.maxTrailFor(3))).isEqualTo(3);
+  }
+}
