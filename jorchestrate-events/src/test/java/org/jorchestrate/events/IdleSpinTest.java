@@ -111,8 +111,8 @@ class IdleSpinTest {
   @Test
   void fastStreamThatStops_isDeliveredWhole_inOrder_withoutWaitingForTheWatchToEnd()
       throws Exception {
-    // A watching worker trails a fast stream a few dozen events behind its newest; once the
-    // stream stops it takes the rest at its next look, microseconds later, not when its watch
+    // A watching worker trails a lasting fast stream a few dozen events behind its newest; once
+    // the stream stops it takes the rest at its next look, microseconds later, not when its watch
     // (here about a second) ends. Bursts of random length stop the stream at any point.
     try (EventManager events =
         EventManager.builder().idleSpin(Duration.ofSeconds(1)).shutdownHook(false).build()) {
@@ -131,7 +131,7 @@ class IdleSpinTest {
       Random random = new Random(42);
       for (int burst = 0; burst < 150; burst++) {
         Emission last = null;
-        for (int i = random.nextInt(400) + 1; i > 0; i--) {
+        for (int i = random.nextInt(1_000) + 1; i > 0; i--) {
           last = events.emit(TestEvents.TASK_STARTED, "seq", next++);
         }
         assertThat(last.await(Duration.ofMillis(500)))

@@ -47,6 +47,7 @@ abstract class MailboxDrainFields extends MailboxPad1 {
   long caughtUpAt; // drain-only: when it last caught up or paused to trail; 0 after a hand-over
   long takeBeforeLook; // drain-only: events it may take before it looks again (Mailbox.look)
   long producedAtLook; // drain-only: the producer index at the last look, or when it caught up
+  int fastLooks; // drain-only: looks in a row that found a fast stream (Mailbox.look)
   @Nullable Thread drainer; // opaque: the thread draining now, for diagnostics and re-entrancy
   boolean ranInline; // drain-only: its resubmission ran inline on a direct executor
 }

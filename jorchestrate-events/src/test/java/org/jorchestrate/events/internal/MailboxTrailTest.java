@@ -11,30 +11,35 @@ import org.junit.jupiter.api.Test;
 class MailboxTrailTest {
 
   private static final long MAX = Mailbox.MAX_TRAIL_EVENTS;
+  private static final int SUSTAINED = Mailbox.FAST_LOOKS_TO_TRAIL;
 
   @Test
   void slowStream_isTakenWhole() {
-    long slow = Mailbox.FAST_STREAM_EVENTS - 1;
-
-    assertThat(Mailbox.trailTakeable(slow, 1_000, MAX)).isEqualTo(Mailbox.TAKE_ALL);
-    assertThat(Mailbox.trailTakeable(0, 5, MAX)).isEqualTo(Mailbox.TAKE_ALL);
+    assertThat(Mailbox.trailTakeable(0, Mailbox.FAST_STREAM_EVENTS - 1, 1_000, MAX))
+        .isEqualTo(Mailbox.TAKE_ALL);
+    assertThat(Mailbox.trailTakeable(0, 0, 5, MAX)).isEqualTo(Mailbox.TAKE_ALL);
   }
 
   @Test
-  void fastStream_leavesTwiceTheLastArrivalsQueued() {
-    assertThat(Mailbox.trailTakeable(8, 100, MAX)).isEqualTo(100 - 16);
-    assertThat(Mailbox.trailTakeable(20, 100, MAX)).isEqualTo(100 - 40);
+  void shortBurst_isTakenWhole_evenWhenFast() {
+    assertThat(Mailbox.trailTakeable(SUSTAINED - 1, 50, 100, MAX)).isEqualTo(Mailbox.TAKE_ALL);
   }
 
   @Test
-  void fastStream_leavesAtMostTheMaximumQueued() {
-    assertThat(Mailbox.trailTakeable(1_000, 5_000, MAX)).isEqualTo(5_000 - MAX);
+  void lastingFastStream_leavesTwiceTheLastArrivalsQueued() {
+    assertThat(Mailbox.trailTakeable(SUSTAINED, 8, 100, MAX)).isEqualTo(100 - 16);
+    assertThat(Mailbox.trailTakeable(SUSTAINED + 10, 20, 100, MAX)).isEqualTo(100 - 40);
   }
 
   @Test
-  void fastStream_closerThanTheTrail_takesNothingYet() {
-    assertThat(Mailbox.trailTakeable(40, 50, MAX)).isZero();
-    assertThat(Mailbox.trailTakeable(40, 0, MAX)).isZero();
+  void lastingFastStream_leavesAtMostTheMaximumQueued() {
+    assertThat(Mailbox.trailTakeable(SUSTAINED, 1_000, 5_000, MAX)).isEqualTo(5_000 - MAX);
+  }
+
+  @Test
+  void lastingFastStream_closerThanTheTrail_takesNothingYet() {
+    assertThat(Mailbox.trailTakeable(SUSTAINED, 40, 50, MAX)).isZero();
+    assertThat(Mailbox.trailTakeable(SUSTAINED, 40, 0, MAX)).isZero();
   }
 
   @Test
@@ -46,7 +51,7 @@ class MailboxTrailTest {
 
   @Test
   void smallQueue_trailsByAtMostItsLimit_orNotAtAll() {
-    assertThat(Mailbox.trailTakeable(30, 12, Mailbox.maxTrailFor(16))).isEqualTo(12 - 4);
-    assertThat(Mailbox.trailTakeable(30, 3, Mailbox.maxTrailFor(3))).isEqualTo(3);
+    assertThat(Mailbox.trailTakeable(SUSTAINED, 30, 12, Mailbox.maxTrailFor(16))).isEqualTo(12 - 4);
+    assertThat(Mailbox.trailTakeable(SUSTAINED, 30, 3, Mailbox.maxTrailFor(3))).isEqualTo(3);
   }
 }
