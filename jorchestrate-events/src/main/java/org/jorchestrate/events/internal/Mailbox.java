@@ -477,7 +477,7 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
     long produced = fast.currentProducerIndex();
     long arrived = produced - producedAtLook;
     producedAtLook = produced;
-    fastLooks = arrived >= FAST_STREAM_EVENTS ? fastLooks + 1 : 0;
+    fastLooks = fastLooksAfter(fastLooks, arrived);
     long backlog = produced - fast.currentConsumerIndex();
     long takeable = trailTakeable(fastLooks, arrived, backlog, maxTrail);
     if (takeable == 0) {
@@ -486,6 +486,11 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
     }
     takeBeforeLook = takeable == TAKE_ALL ? TAKE_ALL : takeable - 1; // this look takes the first
     return fast.relaxedPoll();
+  }
+
+  /* Fast looks in a row, after a look that saw `arrived` events arrive since the previous one. */
+  static int fastLooksAfter(int fastLooks, long arrived) {
+    return arrived >= FAST_STREAM_EVENTS ? fastLooks + 1 : 0;
   }
 
   /* The most events a drain trails by, with this capacity: see MAX_TRAIL_EVENTS. */

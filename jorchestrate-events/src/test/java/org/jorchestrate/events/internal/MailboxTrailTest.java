@@ -13,11 +13,41 @@ class MailboxTrailTest {
   private static final long MAX = Mailbox.MAX_TRAIL_EVENTS;
   private static final int SUSTAINED = Mailbox.FAST_LOOKS_TO_TRAIL;
 
+  /* Runs the looks of a watch over the arrivals seen at each; returns what the last may take. */
+  private static long afterLooks(long backlog, long... arrivals) {
+    int fastLooks = 0;
+    for (long arrived : arrivals) {
+      fastLooks = Mailbox.fastLooksAfter(fastLooks, arrived);
+    }
+    return Mailbox.trailTakeable(fastLooks, arrivals[arrivals.length - 1], backlog, MAX);
+  }
+
   @Test
   void slowStream_isTakenWhole() {
-    assertThat(Mailbox.trailTakeable(0, Mailbox.FAST_STREAM_EVENTS - 1, 1_000, MAX))
+    long slow = Mailbox.FAST_STREAM_EVENTS - 1;
+
+    assertThat(afterLooks(1_000, slow, slow, slow, slow, slow, slow)).isEqualTo(Mailbox.TAKE_ALL);
+  }
+
+  @Test
+  void fastStream_isTrailedFromItsFourthFastLookInARow() {
+    long fast = Mailbox.FAST_STREAM_EVENTS;
+
+    assertThat(afterLooks(100, fast, fast, fast)).isEqualTo(Mailbox.TAKE_ALL);
+    assertThat(afterLooks(100, fast, fast, fast, fast)).isEqualTo(100 - 2 * fast);
+  }
+
+  @Test
+  void oneSlowLook_startsTheCountAgain() {
+    long fast = 30;
+
+    assertThat(afterLooks(500, fast, fast, fast, 2, fast, fast, fast))
         .isEqualTo(Mailbox.TAKE_ALL);
-    assertThat(Mailbox.trailTakeable(0, 0, 5, MAX)).isEqualTo(Mailbox.TAKE_ALL);
+  }
+
+  @Test
+  void stoppedStream_isTakenWholeAtTheNextLook() {
+    assertThat(afterLooks(60, 30, 30, 30, 30, 0)).isEqualTo(Mailbox.TAKE_ALL);
   }
 
   @Test
