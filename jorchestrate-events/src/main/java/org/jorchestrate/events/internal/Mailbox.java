@@ -409,19 +409,23 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
 
   /*
    * The next event the drain may take now, or null if it caught up or trails a fast stream as
-   * closely as it may (see MAX_TRAIL_EVENTS). relaxedPoll reads only the next slot; poll would also
-   * read the producer index, a line every emit writes, each time the drain finds the queue empty.
+   * closely as it may (see MAX_TRAIL_EVENTS). Under DROP_OLDEST takeBeforeLook stays TAKE_ALL.
    */
   private @Nullable EventRecord pollNext() {
-    MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
-    if (fast == null) {
-      return queue.poll();
-    }
     if (takeBeforeLook == 0) {
       return null; // trailing a fast stream: look again first
     }
     takeBeforeLook--;
-    return fast.relaxedPoll();
+    return pollQueue();
+  }
+
+  /*
+   * The queue's next event, if any. relaxedPoll reads only the next slot; poll would also read the
+   * producer index, a line every emit writes, each time the drain finds the queue empty.
+   */
+  private @Nullable EventRecord pollQueue() {
+    MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
+    return fast != null ? fast.relaxedPoll() : queue.poll();
   }
 
   /*
@@ -466,26 +470,21 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
    * One look of a watch: the next event, or null if the queue is empty or the drain should keep
    * its distance from a fast stream. A stream is fast when FAST_STREAM_EVENTS or more arrived since
    * the previous look, FAST_LOOKS_TO_TRAIL looks in a row; the drain then takes events only up to
-   * twice the last look's arrivals behind the newest (at most MAX_TRAIL_EVENTS). The look reads the producer index, a line the emitters write, once
-   * per look, not once per event.
+   * twice the last look's arrivals behind the newest (at most MAX_TRAIL_EVENTS). The look reads
+   * the producer index, a line the emitters write, once per look, not once per event.
    */
   private @Nullable EventRecord look() {
     MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
     if (fast == null) {
-      return queue.poll();
+      return pollQueue();
     }
     long produced = fast.currentProducerIndex();
     long arrived = produced - producedAtLook;
     producedAtLook = produced;
     fastLooks = fastLooksAfter(fastLooks, arrived);
     long backlog = produced - fast.currentConsumerIndex();
-    long takeable = trailTakeable(fastLooks, arrived, backlog, maxTrail);
-    if (takeable == 0) {
-      takeBeforeLook = 0;
-      return null;
-    }
-    takeBeforeLook = takeable == TAKE_ALL ? TAKE_ALL : takeable - 1; // this look takes the first
-    return fast.relaxedPoll();
+    takeBeforeLook = trailTakeable(fastLooks, arrived, backlog, maxTrail);
+    return pollNext();
   }
 
   /* Fast looks in a row, after a look that saw `arrived` events arrive since the previous one. */
@@ -515,8 +514,7 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
   /* Ends any trailing and takes the next event, if one is queued. */
   private @Nullable EventRecord takeAny() {
     takeBeforeLook = TAKE_ALL;
-    MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
-    return fast != null ? fast.relaxedPoll() : queue.poll();
+    return pollQueue();
   }
 
   /* Whether a watch may go on: no other drain waits for a worker, subscribed, not shutting down. */
