@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
+import org.jorchestrate.bench.peers.BareHandoffContender;
 import org.jorchestrate.bench.peers.DisruptorContender;
 import org.jorchestrate.bench.peers.GreenrobotContender;
 import org.jorchestrate.bench.peers.GuavaContender;
@@ -32,12 +33,13 @@ public final class Contenders {
   /**
    * The contenders of the latency runs: every contender, plus JOrchestrate with a long idle spin
    * ({@code jorchestrate-spin}), the setting for latency that the Disruptor's two wait strategies
-   * stand for on its side. It is left out of the throughput runs, where no worker ever idles and
-   * the spin cannot matter.
+   * stand for on its side, and {@code bare-handoff} ({@link BareHandoffContender}), the yardstick
+   * of what a consumer that parks when idle can reach on the machine. Both are left out of the
+   * throughput runs, where no worker ever idles and neither the spin nor the wake-up matters.
    */
   public static final List<String> LATENCY_NAMES =
-      Stream.concat(NAMES.stream(), Stream.of("jorchestrate-spin")) // last: the peers keep their
-          .toList(); // chart colours
+      Stream.concat(NAMES.stream(), Stream.of("jorchestrate-spin", "bare-handoff")) // last: the
+          .toList(); // peers keep their chart colours
 
   /** The size of the shared executor budget: the machine's cores. */
   public static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -69,6 +71,7 @@ public final class Contenders {
       case "jorchestrate-spin" -> JOrchestrateContender.longIdleSpin(listeners);
       case "disruptor-blocking" -> new DisruptorContender(listeners, false);
       case "disruptor-yielding" -> new DisruptorContender(listeners, true);
+      case "bare-handoff" -> new BareHandoffContender(listeners);
       default -> throw new IllegalArgumentException(
           "unknown contender '" + name + "'; known: " + LATENCY_NAMES);
     };

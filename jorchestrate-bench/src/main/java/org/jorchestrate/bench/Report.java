@@ -49,6 +49,7 @@ final class Report {
           + " (`ThroughputBenchmark`, one emitter, values boxed by the caller).\n\n";
   private static final String OURS = "jorchestrate";
   private static final String SPIN = "jorchestrate-spin";
+  private static final String BARE = "bare-handoff";
   private static final long SPIN_MILLIS = JOrchestrateContender.LONG_IDLE_SPIN.toMillis();
 
   private final List<Suite.Throughput> throughput;
@@ -264,6 +265,10 @@ final class Report {
         + SPIN_MILLIS
         + "))`: a worker that caught up watches up to that long for the next event before it"
         + " parks, as a busy-spinning wait strategy would; the default watches up to 50 µs."
+        + " `bare-handoff` is no event system but a yardstick: one dedicated consumer thread that"
+        + " parks when its lock-free queue is empty and that the emitter unparks, with nothing"
+        + " else around it. Its figures are what the wake-up alone costs on this machine, which"
+        + " every contender whose idle consumer parks pays after each pause of the emitter."
         + " *CPU* is what that costs: the CPU time of the whole process while it measured (every"
         + " thread, the emitter's and the JVM's too), over the elapsed time, in cores; the machine"
         + " has "
@@ -320,6 +325,13 @@ final class Report {
     double none = emitCost.getOrDefault("emitNoSubscriber.ns", Double.NaN);
     met += row(md, "emit with no subscriber ≤ 20 ns", f("%.1f ns", none), none <= 20);
     md.append(f("%n%d of the 10 targets met in this run.%n", met));
+    double bareP99 = latencyOf(BARE, 100_000).map(Suite.Latency::p99).orElse(Double.NaN);
+    md.append(f("%nThe yardstick `bare-handoff`, a consumer that parks when idle and nothing else,"
+            + " had a p99 of %.1f µs at 100 k/s in this run: %s%n",
+        bareP99, bareP99 <= 50
+            ? "within 50 µs, so a design whose idle worker parks can meet that target here."
+            : "above 50 µs, so in this run no design whose idle worker parks could meet that"
+                + " target on this machine; only one that keeps a core busy could."));
     crossCoreRange(t -> true)
         .ifPresent(
             range ->
