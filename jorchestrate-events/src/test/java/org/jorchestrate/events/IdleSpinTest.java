@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The idle spin: how long a worker that caught up with a subscription watches for its next event.
@@ -143,6 +147,78 @@ class IdleSpinTest {
         for (int i = 0; i <= next; i++) {
           assertThat(seen.get(i)).isEqualTo(i - 1L);
         }
+      }
+    }
+  }
+  @ParameterizedTest(name = "{0}, capacity {1}, {2} emitter(s)")
+  @CsvSource({
+    "BLOCK, 4, 2", "BLOCK, 16, 2", "BLOCK, 256, 2", "BLOCK, 16384, 1", "DROP_NEWEST, 64, 2"
+  })
+  void longWatchOverFastStreams_losesNothing_keepsOrder_runsOneCallbackAtATime(
+      OverflowPolicy policy, int capacity, int emitters) throws Exception {
+    // A watching drain trails fast streams; under BLOCK, emitters wait for a full queue meanwhile
+    // and must be woken (the drain stops trailing while one waits). Every event ends exactly once:
+    // delivered, or dropped where the policy drops.
+    int perEmitter = 100_000;
+    try (EventManager events =
+        EventManager.builder()
+            .queueCapacity(capacity)
+            .overflow(policy)
+            .idleSpin(Duration.ofSeconds(1))
+            .shutdownHook(false)
+            .build()) {
+      long[] lastSeen = new long[emitters]; // written by one callback at a time
+      Arrays.fill(lastSeen, -1);
+      AtomicInteger inside = new AtomicInteger();
+      AtomicInteger violations = new AtomicInteger();
+      Subscription subscription =
+          events.registerEvent(
+              TestEvents.TASK_STARTED,
+              e -> {
+                if (inside.incrementAndGet() != 1) {
+                  violations.incrementAndGet(); // two callbacks at once
+                }
+                int emitter = e.get("emitter", Integer.class);
+                long seq = e.get("seq", Long.class);
+                if (emitter >= 0) {
+                  if (seq <= lastSeen[emitter]) {
+                    violations.incrementAndGet(); // out of order
+                  }
+                  lastSeen[emitter] = seq;
+                }
+                inside.decrementAndGet();
+              });
+      assertThat(
+              events.emit(TestEvents.TASK_STARTED, "emitter", -1, "seq", -1L)
+                  .await(Duration.ofSeconds(10)))
+          .isTrue();
+      pause(Duration.ofMillis(300)); // the watch adapts to twice this gap
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < emitters; t++) {
+        int emitter = t;
+        Thread thread =
+            new Thread(
+                () -> {
+                  for (long seq = 0; seq < perEmitter; seq++) {
+                    events.emit(TestEvents.TASK_STARTED, "emitter", emitter, "seq", seq);
+                  }
+                });
+        thread.start();
+        threads.add(thread);
+      }
+      for (Thread thread : threads) {
+        thread.join();
+      }
+
+      long emitted = (long) emitters * perEmitter + 1;
+      Awaits.await()
+          .until(
+              () -> subscription.delivered() + subscription.dropped() + subscription.failed(),
+              ended -> ended == emitted);
+      assertThat(violations).hasValue(0);
+      assertThat(subscription.failed()).isZero();
+      if (policy == OverflowPolicy.BLOCK) {
+        assertThat(subscription.dropped()).isZero();
       }
     }
   }

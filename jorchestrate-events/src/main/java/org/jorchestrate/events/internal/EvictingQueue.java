@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /*
  * The queue of a DROP_OLDEST subscription: emitters must be able to remove the head while the drain
- * polls it, and an eviction must swap the oldest event for the new one atomically, so that the
- * queue never holds fewer events than the mailbox's pending count says (the drain relies on that).
+ * polls it, and an eviction must swap the oldest event for the new one atomically, so that a
+ * drain never finds the queue empty in the middle of a swap and goes idle on it.
  * A lock around an ArrayDeque does both simply; DROP_OLDEST is the policy for "latest value wins"
  * streams, where this cost is acceptable. The deque grows on demand, so a large capacity costs
  * memory only when used.

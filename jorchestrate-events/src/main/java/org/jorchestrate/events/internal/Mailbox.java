@@ -29,8 +29,8 @@ import org.jspecify.annotations.Nullable;
  * event arrived. While it watches, it looks at the queue only every LOOK_NANOS, and at most one
  * drain per two cores of the JVM watches at a time (Engine.startSpinning); the watch ends early
  * when other drains wait for a worker, the subscription is cancelled or the engine shuts down.
- * Watching a fast stream, it stays a few dozen events (MAX_TRAIL_EVENTS) behind the newest, off
- * the lines the emitters are writing.
+ * Watching a fast stream, it stays a few dozen events behind the newest, off the lines the
+ * emitters are writing (lookAt holds the rule).
  * After BATCH events, if other subscriptions wait for a worker, it resubmits itself, staying
  * SCHEDULED, so that they get a turn. A drain re-activated after going idle does the same once
  * before it starts, if other drains wait (deferStart): it then reads lines the emitter has
@@ -56,6 +56,8 @@ import org.jspecify.annotations.Nullable;
  * each poll and signals once the queue fell to half its capacity (hysteresis: blocked emitters wake
  * for a batch of room), and reads it again after storing IDLE (a StoreLoad barrier), so a waiter
  * that a poll's lazily published consumer index hid is found at the latest when the drain goes idle.
+ * A trailing drain leaves at most a quarter of the capacity queued, and trails not at all while an
+ * emitter waits, so that it cannot keep the queue above the half (see lookAt).
  * The wait also ends on unsubscribe, on a shutdown that gives up, and on interrupt. Emits from
  * inside a callback never wait (they could wait for themselves): they queue beyond the capacity.
  * DROP_OLDEST swaps the oldest queued event for the new one under a lock (EvictingQueue).
@@ -86,7 +88,8 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
    * the emitters are writing; looking continuously would pull it away from them after every event
    * (a cross-core transfer costs 200 ns on the 2-core VM the benchmarks ran on), while looking
    * every few microseconds lets them fill whole lines, which the drain then takes in one go. It
-   * delays an event that arrives while the drain watches by at most this much.
+   * delays an event that arrives while the drain watches by at most this much, unless the drain
+   * trails a fast stream (lookAt).
    */
   static final long LOOK_NANOS = 5_000;
 
@@ -102,38 +105,28 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
    */
   static final long MIN_SPIN_NANOS = LOOK_NANOS;
 
-  /*
-   * How far behind the newest event a drain that watches a fast stream stays, at most: it takes
-   * events only up to twice the number that arrived since its previous look behind the newest, up
-   * to this many (and to a quarter of the capacity, so that the events it leaves queued never
-   * crowd out new ones: see trailTakeable), and looks again for the rest. A drain reading the lines
-   * the emitter is writing (the event objects, allocated one after the other, and the queue's
-   * slots) takes each line away from the emitter, and the hardware's prefetchers take the next ones
-   * too; each must travel back for the emitter's next write. On the 2-core VM of the benchmarks,
-   * with its two CPUs far apart (a cache line's round trip of 490-660 ns), one listener ran at
-   * 3.8-5.0 M emissions/s following closely and at 9.9-10.5 M trailing, and at about 10 M either
-   * way with the CPUs sharing a cache (docs/benchmark-changes.md, "A drain that trails a fast
-   * stream"). Trailing delays the newest events of a fast stream by a few looks at most, never
-   * beyond the watch's end, when the drain takes all that is queued; slower streams are not
-   * delayed.
-   */
+  /* The most events a watching drain stays behind a fast stream (see lookAt). */
   static final long MAX_TRAIL_EVENTS = 64;
 
-  /* takeBeforeLook's value when the drain may take all it finds. */
+  /*
+   * takeBeforeLook's value when the drain may take all it finds. pollNext counts it down like any
+   * other, harmlessly: nothing compares against it but zero, which it would reach only after
+   * Long.MAX_VALUE events.
+   */
   static final long TAKE_ALL = Long.MAX_VALUE;
 
   /*
-   * Events arriving since the previous look (LOOK_NANOS earlier, or more while the drain trails)
-   * that make a stream fast enough to trail: 8 per 5 µs is 1.6 M events per second. Slower streams
-   * (the latency benchmarks' 100 k/s and 1 M/s) are taken as they come.
+   * Events arriving since the previous look that make a stream fast enough to trail: 8 per 5 µs
+   * look is 1.6 M events per second. Slower streams (the latency benchmarks' 100 k/s and 1 M/s)
+   * are taken as they come.
    */
   static final long FAST_STREAM_EVENTS = 8;
 
   /*
-   * Consecutive fast looks before a drain trails: 4 looks, 20 µs. A burst shorter than that (the
-   * latency benchmark's 100 events every 100 µs at 1 M/s) is taken as it comes: trailing it would
-   * hold its first events until it ends (with an idleSpin of 10 ms, p50 at 1 M/s went from 1.5 µs
-   * to 14-18 µs), while a stream that lasts is where the emitter's speed is at stake.
+   * Fast looks in a row before a drain trails: 4 looks, 20 µs or more. A burst shorter than that
+   * (the latency benchmark's 100 events every 100 µs at 1 M/s) is taken as it comes: trailing it
+   * would hold its first events until it ends (with an idleSpin of 10 ms, p50 at 1 M/s went from
+   * 1.5 µs to 14-18 µs), while a stream that lasts is where the emitter's speed is at stake.
    */
   static final int FAST_LOOKS_TO_TRAIL = 4;
   private static final long INITIAL_SPIN_NANOS = 10_000;
@@ -165,7 +158,7 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
   private final @Nullable MpscUnboundedAtomicArrayQueue<EventRecord> mpsc; // the same queue, or
   private final @Nullable EvictingQueue evicting; // the same queue, under DROP_OLDEST
   private final int capacity;
-  private final long maxTrail; // see MAX_TRAIL_EVENTS
+  private final long maxTrail; // see lookAt
   private final OverflowPolicy overflow;
   private final Runnable drainTask = this::drain;
   private final ReentrantLock roomLock = new ReentrantLock();
@@ -409,7 +402,7 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
 
   /*
    * The next event the drain may take now, or null if it caught up or trails a fast stream as
-   * closely as it may (see MAX_TRAIL_EVENTS). Under DROP_OLDEST takeBeforeLook stays TAKE_ALL.
+   * closely as it may (see lookAt). Under DROP_OLDEST takeBeforeLook stays TAKE_ALL.
    */
   private @Nullable EventRecord pollNext() {
     if (takeBeforeLook == 0) {
@@ -467,48 +460,62 @@ final class Mailbox extends MailboxFields implements Subscription, Target.Failur
   }
 
   /*
-   * One look of a watch: the next event, or null if the queue is empty or the drain should keep
-   * its distance from a fast stream. A stream is fast when FAST_STREAM_EVENTS or more arrived since
-   * the previous look, FAST_LOOKS_TO_TRAIL looks in a row; the drain then takes events only up to
-   * twice the last look's arrivals behind the newest (at most MAX_TRAIL_EVENTS). The look reads
-   * the producer index, a line the emitters write, once per look, not once per event.
+   * One look of a watch: the next event, or null if the queue is empty or the drain keeps its
+   * distance from a fast stream. It reads the producer index, a line the emitters write, once per
+   * look, not once per event.
    */
   private @Nullable EventRecord look() {
     MpscUnboundedAtomicArrayQueue<EventRecord> fast = mpsc;
     if (fast == null) {
-      return pollQueue();
+      return pollQueue(); // DROP_OLDEST: never trails
     }
-    long produced = fast.currentProducerIndex();
-    long arrived = produced - producedAtLook;
-    producedAtLook = produced;
-    fastLooks = fastLooksAfter(fastLooks, arrived);
-    long backlog = produced - fast.currentConsumerIndex();
-    takeBeforeLook = trailTakeable(fastLooks, arrived, backlog, maxTrail);
+    lookAt(fast.currentProducerIndex(), fast.currentConsumerIndex());
     return pollNext();
   }
 
-  /* Fast looks in a row, after a look that saw `arrived` events arrive since the previous one. */
-  static int fastLooksAfter(int fastLooks, long arrived) {
-    return arrived >= FAST_STREAM_EVENTS ? fastLooks + 1 : 0;
+  /*
+   * The trailing rule, applied at a look that read the queue's producer and consumer indexes: sets
+   * how many events the drain may take before its next look (takeBeforeLook).
+   *
+   * Why. A drain reading right behind the emitter (the event objects, allocated one after the
+   * other, and the queue's slots) takes each line away from the emitter while it still writes next
+   * to it, and the hardware's prefetchers take the next lines too; each must travel back for the
+   * emitter's next write. On the 2-core VM of the benchmarks, with its two CPUs far apart (a cache
+   * line's round trip of 490-660 ns), one listener ran at 3.8-5.0 M emissions/s following closely
+   * and at 9.9-10.5 M trailing, and at about 10 M either way with the CPUs sharing a cache
+   * (docs/benchmark-changes.md, "A drain that trails a fast stream").
+   *
+   * The rule. A stream is fast when FAST_STREAM_EVENTS or more arrived since the previous look,
+   * FAST_LOOKS_TO_TRAIL looks in a row (a look's gap includes any deliveries before it, so a
+   * stream the drain is busy with counts as fast for longer). On a fast stream the drain takes
+   * events only up to min(maxTrail, twice this look's arrivals) behind the newest, and looks again
+   * for the rest. maxTrail is MAX_TRAIL_EVENTS and at most a quarter of the capacity (none below
+   * a capacity of 4): the trailed events count against the capacity, so under FAIL and
+   * DROP_NEWEST they take up to a quarter of the room new events have. It takes all that is
+   * queued when the stream slowed or stopped (a stopped stream goes whole at the first look that
+   * sees no fast arrivals, at most two looks after it stopped), when the watch ends (awaitMore),
+   * and while an emitter waits for room under BLOCK: a drain that trails while another emitter
+   * keeps the stream fast would never let the queue fall to the half at which waiting emitters are
+   * woken. What trailing adds to an event's latency: a few looks, never beyond the watch's end.
+   */
+  void lookAt(long produced, long consumed) {
+    long arrived = produced - producedAtLook;
+    producedAtLook = produced;
+    if (arrived < FAST_STREAM_EVENTS) {
+      fastLooks = 0;
+    } else if (fastLooks < FAST_LOOKS_TO_TRAIL) {
+      fastLooks++; // stops counting at the threshold: a stream may stay fast for hours
+    }
+    if (fastLooks < FAST_LOOKS_TO_TRAIL || maxTrail == 0 || waitingEmitters != 0) {
+      takeBeforeLook = TAKE_ALL;
+    } else {
+      takeBeforeLook = Math.max(0, produced - consumed - Math.min(maxTrail, 2 * arrived));
+    }
   }
 
-  /* The most events a drain trails by, with this capacity: see MAX_TRAIL_EVENTS. */
+  /* The most events a drain trails by, with this capacity: see lookAt. */
   static long maxTrailFor(int capacity) {
     return Math.min(MAX_TRAIL_EVENTS, capacity / 4);
-  }
-
-  /*
-   * How many of its `backlog` queued events a watching drain may take now, `arrived` of them since
-   * its previous look, which was the `fastLooks`-th fast look in a row: TAKE_ALL unless the
-   * stream has been fast for FAST_LOOKS_TO_TRAIL looks, else all but the newest min(maxTrail,
-   * 2 * arrived), never fewer than zero. maxTrail is at most a quarter of the capacity, so a
-   * trailing drain keeps the backlog below the half at which blocked emitters are woken.
-   */
-  static long trailTakeable(int fastLooks, long arrived, long backlog, long maxTrail) {
-    if (fastLooks < FAST_LOOKS_TO_TRAIL) {
-      return TAKE_ALL;
-    }
-    return Math.max(0, backlog - Math.min(maxTrail, 2 * arrived));
   }
 
   /* Ends any trailing and takes the next event, if one is queued. */

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  *   MailboxEmitterFields  read by every emit, written rarely (activation, the cached limit)
  *   MailboxDrainFields    written by the drain on every event
+ *   MailboxFields         cold: the Mailbox's own fields, set once
  *
  * MailboxPadTest checks that the Pad classes declare nothing else.
  */
@@ -45,9 +46,9 @@ abstract class MailboxDrainFields extends MailboxPad1 {
   long failuresReported; // drain-only: callback failures reported, for rate-limiting the log
   long spinNanos; // drain-only; successive drains are ordered by the status CAS
   long caughtUpAt; // drain-only: when it last caught up or paused to trail; 0 after a hand-over
-  long takeBeforeLook; // drain-only: events it may take before it looks again (Mailbox.look)
+  long takeBeforeLook; // drain-only: events it may take before it looks again (Mailbox.lookAt)
   long producedAtLook; // drain-only: the producer index at the last look, or when it caught up
-  int fastLooks; // drain-only: looks in a row that found a fast stream (Mailbox.look)
+  int fastLooks; // drain-only: looks in a row that found a fast stream, up to the threshold
   @Nullable Thread drainer; // opaque: the thread draining now, for diagnostics and re-entrancy
   boolean ranInline; // drain-only: its resubmission ran inline on a direct executor
 }
